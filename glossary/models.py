@@ -1,0 +1,327 @@
+"""The glossary's data: episodes and their segments, terms, labels, citations.
+
+Rules that must hold whatever writes the rows live in the database as
+constraints (unique slugs, one label naming one term, a citation's span inside
+its segment); services are the only code that writes.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+
+from .linking.normalize import normalize_label
+
+
+class Person(models.Model):
+    """A host or guest; `short_names` are how transcripts label them ("Tom")."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    short_names = models.JSONField(default=list, blank=True)
+    bio = models.TextField(blank=True)
+    url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="person_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Episode(models.Model):
+    class TranscriptFormat(models.TextChoices):
+        TEXT = "text", "Plain text with [HH:MM:SS] markers"
+        VTT = "vtt", "WebVTT"
+        SRT = "srt", "SubRip (SRT)"
+        JSON = "json", "Podcasting 2.0 JSON"
+        HTML = "html", "HTML"
+
+    show = models.CharField(max_length=200)
+    number = models.PositiveIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    published_on = models.DateField(null=True, blank=True)
+    audio_url = models.URLField(blank=True, max_length=500)
+    page_url = models.URLField(blank=True, max_length=500)
+    duration = models.FloatField(
+        null=True, blank=True, help_text="Length of the audio in seconds."
+    )
+    people = models.ManyToManyField(
+        Person, through="Appearance", related_name="episodes"
+    )
+    transcript = models.TextField(blank=True, help_text="The source file as ingested.")
+    transcript_filename = models.CharField(max_length=255, blank=True)
+    transcript_format = models.CharField(
+        max_length=10, choices=TranscriptFormat.choices, blank=True
+    )
+    transcript_sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["show", "number", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["show", "number"],
+                condition=Q(number__isnull=False),
+                name="episode_unique_number_per_show",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration__isnull=True) | Q(duration__gte=0),
+                name="episode_duration_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.number is not None:
+            return f"{self.show} #{self.number}: {self.title}"
+        return f"{self.show}: {self.title}"
+
+
+class Appearance(models.Model):
+    class Role(models.TextChoices):
+        HOST = "host", "Host"
+        GUEST = "guest", "Guest"
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.GUEST)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode", "person"], name="appearance_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.role}) in {self.episode}"
+
+
+class Segment(models.Model):
+    """One speaker turn or merged cue; `marks` are exact times inside the text.
+
+    `marks` holds `[offset, seconds]` pairs: a mention's time is interpolated
+    between the segment's start, these marks and the next segment's start.
+    """
+
+    episode = models.ForeignKey(
+        Episode, on_delete=models.CASCADE, related_name="segments"
+    )
+    order = models.PositiveIntegerField()
+    speaker = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="segments",
+    )
+    speaker_label = models.CharField(max_length=200, blank=True)
+    start = models.FloatField(help_text="Start time in seconds.")
+    start_estimated = models.BooleanField(
+        default=False, help_text="The start was interpolated, not given by the file."
+    )
+    end = models.FloatField(null=True, blank=True)
+    marks = models.JSONField(default=list, blank=True)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["episode", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode", "order"], name="segment_order_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(start__gte=0), name="segment_start_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="segment_end_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["episode", "start"])]
+
+    def __str__(self) -> str:
+        return f"{self.episode} @ {self.start:.0f}s ({self.speaker_label or 'unknown'})"
+
+
+class TermQuerySet(models.QuerySet):
+    def published(self) -> TermQuerySet:
+        return self.filter(status=Term.Status.PUBLISHED)
+
+    def proposable(self) -> TermQuerySet:
+        """Terms whose mentions are cited: everything but rejected ones."""
+        return self.exclude(status=Term.Status.REJECTED)
+
+
+class Term(models.Model):
+    class Status(models.TextChoices):
+        CANDIDATE = "candidate", "Candidate"
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        REJECTED = "rejected", "Rejected"
+
+    class Kind(models.TextChoices):
+        CONCEPT = "concept", "Concept"
+        ORGANIZATION = "organization", "Organization"
+        PRODUCT = "product", "Product or model"
+        PERSON = "person", "Person"
+        OTHER = "other", "Other"
+
+    label = models.CharField("preferred label", max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.CANDIDATE, db_index=True
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CONCEPT)
+    short_definition = models.CharField(
+        max_length=300, blank=True, help_text="One sentence, shown in tooltips."
+    )
+    definition = models.TextField(blank=True, help_text="Markdown.")
+    score = models.FloatField(null=True, blank=True, help_text="Extraction score.")
+    evidence = models.JSONField(default=dict, blank=True)
+    related = models.ManyToManyField("self", symmetrical=True, blank=True)
+    broader = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="narrower"
+    )
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised on every save; refuses stale edits."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TermQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["label"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(label=""), name="term_label_not_empty"),
+            models.CheckConstraint(
+                condition=Q(status__in=["candidate", "draft", "published", "rejected"]),
+                name="term_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published")
+                | ~Q(short_definition="")
+                | ~Q(definition=""),
+                name="term_published_has_definition",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Alias(models.Model):
+    """Every label of a term, the preferred one included.
+
+    Keeping all labels in one table lets the database enforce that one label
+    names one term (`normalized` is unique) and gives the linker one table to
+    read.
+    """
+
+    class Kind(models.TextChoices):
+        PREFERRED = "preferred", "Preferred label"
+        ABBREVIATION = "abbreviation", "Abbreviation"
+        ALTERNATIVE = "alternative", "Alternative label"
+        HIDDEN = "hidden", "Hidden (misspelling)"
+
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="aliases")
+    label = models.CharField(max_length=200)
+    normalized = models.CharField(max_length=200, unique=True, editable=False)
+    kind = models.CharField(
+        max_length=20, choices=Kind.choices, default=Kind.ALTERNATIVE
+    )
+    case_sensitive = models.BooleanField(
+        default=False, help_text="Match only this exact case (acronyms such as EA)."
+    )
+
+    class Meta:
+        verbose_name_plural = "aliases"
+        ordering = ["label"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(normalized=""), name="alias_label_not_empty"
+            ),
+            models.UniqueConstraint(
+                fields=["term"],
+                condition=Q(kind="preferred"),
+                name="alias_one_preferred_per_term",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def save(self, *args, **kwargs) -> None:
+        self.normalized = normalize_label(self.label)
+        super().save(*args, **kwargs)
+
+
+class TermRedirect(models.Model):
+    """An old slug (of a renamed or merged term) that keeps answering."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.old_slug} → {self.term.slug}"
+
+
+class Citation(models.Model):
+    """A place a term was said: segment, character span, time and quote.
+
+    The time is the mention's own, interpolated between the known times
+    around it (`approximate`), not the start of the turn.
+    """
+
+    class Source(models.TextChoices):
+        AUTO = "auto", "Automatic"
+        MANUAL = "manual", "Manual"
+
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="citations")
+    episode = models.ForeignKey(
+        Episode, on_delete=models.CASCADE, related_name="citations"
+    )
+    segment = models.ForeignKey(
+        Segment, on_delete=models.CASCADE, related_name="citations"
+    )
+    seconds = models.FloatField()
+    approximate = models.BooleanField(default=True)
+    start_char = models.PositiveIntegerField(null=True, blank=True)
+    end_char = models.PositiveIntegerField(null=True, blank=True)
+    surface = models.CharField(
+        max_length=200, blank=True, help_text="The words as said."
+    )
+    quote = models.TextField(blank=True)
+    source = models.CharField(
+        max_length=10, choices=Source.choices, default=Source.AUTO
+    )
+    featured = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["episode", "seconds"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(seconds__gte=0), name="citation_seconds_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(start_char__isnull=True, end_char__isnull=True)
+                | Q(start_char__isnull=False, end_char__gt=F("start_char")),
+                name="citation_span_ordered",
+            ),
+            models.UniqueConstraint(
+                fields=["term", "segment", "start_char"], name="citation_once_per_span"
+            ),
+        ]
+        indexes = [models.Index(fields=["term", "episode", "seconds"])]
+
+    def __str__(self) -> str:
+        return f"{self.term} in {self.episode} @ {self.seconds:.0f}s"

@@ -1,0 +1,1 @@
+"""Use cases: the one place that writes. Each is a typed function in one transaction."""
