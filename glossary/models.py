@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from .linking.normalize import normalize_label
 
@@ -188,6 +189,11 @@ class Term(models.Model):
     broader = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="narrower"
     )
+    wikipedia_title = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The exact Wikipedia article, when the labels find the wrong one.",
+    )
     version = models.PositiveIntegerField(
         default=1, help_text="Raised on every save; refuses stale edits."
     )
@@ -196,6 +202,7 @@ class Term(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
 
     objects = TermQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["score", "evidence"])
 
     class Meta:
         ordering = ["label"]
@@ -240,6 +247,8 @@ class Alias(models.Model):
     case_sensitive = models.BooleanField(
         default=False, help_text="Match only this exact case (acronyms such as EA)."
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "aliases"
@@ -325,3 +334,74 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term} in {self.episode} @ {self.seconds:.0f}s"
+
+
+class WikipediaArticle(models.Model):
+    """What Wikipedia said about a term, with the provenance CC BY-SA asks for.
+
+    Kept beside the editor's own definition, never in place of it; a failed
+    lookup is a status with a message, and leaves the last good summary.
+    """
+
+    class Status(models.TextChoices):
+        FOUND = "found", "Found"
+        MISSING = "missing", "No such article"
+        DISAMBIGUATION = "disambiguation", "Disambiguation page"
+        ERROR = "error", "Lookup failed"
+
+    term = models.OneToOneField(
+        Term, on_delete=models.CASCADE, related_name="wikipedia"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices)
+    message = models.TextField(blank=True)
+    language = models.CharField(max_length=12, default="en")
+    title = models.CharField("resolved title", max_length=300, blank=True)
+    page_id = models.BigIntegerField(null=True, blank=True)
+    revision_id = models.BigIntegerField(null=True, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    summary = models.TextField(blank=True)
+    previous_summary = models.TextField(blank=True)
+    fetched_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the summary was last fetched."
+    )
+    attempted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Wikipedia article"
+
+    def __str__(self) -> str:
+        return f"{self.term}: {self.title or self.get_status_display()}"
+
+
+class GlossaryVersionManager(models.Manager):
+    def current(self) -> int:
+        return self.filter(pk=1).values_list("version", flat=True).first() or 0
+
+    def bump(self) -> None:
+        """Move the version on; a single UPDATE, safe under concurrency."""
+        if not self.filter(pk=1).update(version=F("version") + 1):
+            self.get_or_create(pk=1, defaults={"version": 1})
+
+
+class GlossaryVersion(models.Model):
+    """One row whose number goes up whenever terms or labels change.
+
+    Every process compares it with the version its linker was built from and
+    rebuilds when it moved, so no restart is needed after an edit.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    version = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GlossaryVersionManager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(id=1), name="glossary_version_single_row"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"glossary version {self.version}"

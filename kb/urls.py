@@ -3,10 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from glossary import views
-
 urlpatterns = [
-    path("", views.home, name="home"),
     path("api/v1/", include("glossary.api.urls")),
     path("admin/", admin.site.urls),
+    path("", include("glossary.urls")),
 ]

@@ -1,0 +1,9 @@
+"""Pages for readers."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+]
