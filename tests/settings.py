@@ -11,3 +11,16 @@ os.environ.setdefault("SECRET_KEY", "kb-tests-only")
 from kb.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The login throttle is tested on its own (with AXES_ENABLED on); elsewhere
+# the test client's login() has no request for django-axes to inspect.
+AXES_ENABLED = False
+# The test client speaks plain HTTP; the redirect to HTTPS is tested on its own.
+SECURE_SSL_REDIRECT = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# Hashed static names need `collectstatic` first; tests read the sources.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

@@ -15,7 +15,7 @@ def run(tmp_path, *args):
         "DEBUG": "1",
         "DJANGO_SETTINGS_MODULE": "kb.settings",
     }
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=env,
