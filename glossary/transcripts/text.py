@@ -203,7 +203,7 @@ def _timed_segments(turns: list[_Turn]) -> list[ParsedSegment]:
         starts.append(position)
         position += len(text) + 1
 
-    clock = _Interpolator(points)
+    clock = Interpolator(points)
     segments = []
     for turn, text, marks, start in zip(
         turns, texts, marks_per_turn, starts, strict=True
@@ -222,7 +222,7 @@ def _timed_segments(turns: list[_Turn]) -> list[ParsedSegment]:
     return segments
 
 
-class _Interpolator:
+class Interpolator:
     """Time at a character offset, linear between known (offset, seconds) points."""
 
     def __init__(self, points: list[tuple[int, float]]) -> None:
