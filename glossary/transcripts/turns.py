@@ -17,7 +17,7 @@ from .base import ParsedSegment, TimeMark, TranscriptError
 
 # The text parser's interpolation (same speaking rate, same extrapolation), so
 # an HTML file without times is timed as its plain-text export would be.
-from .text import Interpolator as Interpolator
+from .text import Interpolator
 
 # A run of cues nobody is named for (a file without speakers) is cut into
 # paragraphs at the first sentence end past this length, or anywhere past
