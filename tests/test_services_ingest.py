@@ -287,3 +287,42 @@ class DatabaseConstraintTests(TestCase):
             "glossary_citation_span_inside_segment",
             "glossary_segment_text_covers_citations",
         }
+
+
+FORMATS = Path(__file__).resolve().parent.parent / "fixtures" / "transcripts"
+
+
+class OtherFormatTests(TestCase):
+    def ingest(self, name, **kwargs):
+        path = FORMATS / name
+        return episode_ingest_transcript(
+            data=path.read_bytes(), filename=path.name, slug="conversation", **kwargs
+        )
+
+    def test_every_format_ingests_to_the_same_turns(self):
+        seen = {}
+        for name in sorted(p.name for p in FORMATS.glob("conversation.*")):
+            episode = self.ingest(name).episode
+            seen[name] = list(
+                episode.segments.values_list("speaker__name", "text", "start")
+            )
+            episode.delete()
+        first = next(iter(seen.values()))
+        assert len(first) >= 3
+        assert all(turns == first for turns in seen.values()), seen
+
+    def test_speakers_named_in_full_are_matched_to_known_people(self):
+        nathan = Person.objects.create(name="Nathan Lambert", slug="nathan-lambert")
+        episode = self.ingest("conversation.vtt").episode
+        assert episode.segments.filter(speaker=nathan).exists()
+        assert Person.objects.filter(name="Nathan Lambert").count() == 1
+
+    def test_unknown_speakers_become_people_an_editor_can_merge(self):
+        result = self.ingest("conversation.srt")
+        labels = set(result.episode.segments.values_list("speaker_label", flat=True))
+        assert set(result.people_created) == labels
+        assert set(Person.objects.values_list("name", flat=True)) == labels
+        assert all(s.speaker_id for s in result.episode.segments.all())
+
+    def test_the_format_is_recorded(self):
+        assert self.ingest("conversation.json").episode.transcript_format == "json"
