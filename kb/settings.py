@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "corsheaders",
     "rest_framework",
     "rest_framework.authtoken",
@@ -230,4 +231,15 @@ LOGGING = {
 KB_SHOW_NAME = os.environ.get("KB_SHOW_NAME", "The Retort")
 KB_TRANSCRIPT_MAX_BYTES = int(
     os.environ.get("KB_TRANSCRIPT_MAX_BYTES", str(20 * 1024 * 1024))
+)
+
+# Wikipedia enrichment: who kb says it is (Wikimedia asks for a contact), and
+# how long answers are reused without a request (0 turns the cache off).
+KB_WIKIPEDIA_USER_AGENT = os.environ.get(
+    "KB_WIKIPEDIA_USER_AGENT",
+    "kb/0.1 (https://github.com/kb-glossary/kb; kb@example.org)",
+)
+KB_WIKIPEDIA_CACHE_SECONDS = int(os.environ.get("KB_WIKIPEDIA_CACHE_SECONDS", "86400"))
+KB_WIKIPEDIA_MISS_CACHE_SECONDS = int(
+    os.environ.get("KB_WIKIPEDIA_MISS_CACHE_SECONDS", "3600")
 )
