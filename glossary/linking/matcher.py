@@ -1,0 +1,639 @@
+"""Find glossary labels in running text: the linker's hot path.
+
+How a text is searched
+----------------------
+1. The text is folded the way labels are (NFKC, case folded, apostrophes
+   unified, hyphens and white space as spaces). For most texts folding keeps
+   every character where it was, and a handful of C-level string calls do
+   it. Only characters that normalisation grows or shrinks ("ﬁ", "İ", "ß",
+   a letter followed by a combining accent) go through a slower path that
+   records where their folded form came from.
+2. Runs of spaces become one space, again remembering where.
+3. Every character that is not a word character (spaces, punctuation,
+   emoji) becomes a boundary marker, U+001F, and one more marker pads each
+   end. Keys are made the same way with a marker on both sides, so the
+   automaton only reports whole words: "open" cannot match inside "reopen",
+   because the key starts with a marker and "reopen" has none before its
+   "o". The boundary check runs in C, the marked text has the length of
+   the folded one (so no offset map), and the number of candidates, which
+   is the Python work per text, follows real mentions.
+4. A marker stands for any non-word character, so a key made from a label
+   with spaces or punctuation inside ("open source", "AT&T") is confirmed
+   against the folded text; so is a case-sensitive label, against the
+   original. Single words, most of the reports, need no check.
+5. One pass of the Aho-Corasick automaton reports every candidate;
+   leftmost-longest selection happens while streaming them, in end order.
+6. Only the matches kept are mapped back to offsets in the original string.
+
+Plurals are extra keys ("foundation models" → the label "foundation model"),
+which costs a node or three per label and no work at search time.
+
+Because of the markers, the characters just before and just after a match
+must not be word characters. For a label that starts or ends with a word
+character that is exactly "not inside a word"; a label that starts or ends
+with punctuation (".NET", "C++") also wants a non-word character beyond it,
+so ".NET" is not found in "ASP.NET" nor "C++" in "C++11".
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import unicodedata
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+import ahocorasick
+
+from .normalize import (
+    FOLD_TABLE,
+    attaches,
+    fold,
+    fold_keep_case,
+    folds_alone,
+    is_word_char,
+)
+
+MARK = "\x1f"
+"""Word-boundary marker: every non-word character of the scanned text is one."""
+
+# An automaton value is one int: the length of the match (bits 0-9), the
+# number of spaces to confirm for a multi-word label (bits 10-13), a flag for
+# keys that need the full check (bit 14) and the key id (the rest). Reading
+# it costs a couple of integer operations per candidate and no Python object
+# per key beyond the int itself.
+_LEN_MASK = (1 << 10) - 1
+_SPACES_SHIFT = 10
+_SPACES_MAX = 15
+_COMPLEX = 1 << 14
+_CHECK = _COMPLEX | _SPACES_MAX << _SPACES_SHIFT
+_KID_SHIFT = 15
+# Longest label kept: its plurals ("-ies") must still fit the length bits.
+_MAX_LABEL = _LEN_MASK - 3
+
+_ASCII_NON_WORD = "".join(c for c in map(chr, range(128)) if not is_word_char(c))
+_ASCII_TO_MARK = str.maketrans(dict.fromkeys(_ASCII_NON_WORD, MARK))
+_ASCII_BYTES = bytes(range(128))
+# Folding ASCII is lowering it and turning separators into spaces: one
+# `str.translate` through its ASCII fast path.
+_ASCII_FOLD = str.maketrans(
+    {
+        **{c: " " for c in map(chr, range(128)) if c.translate(FOLD_TABLE) == " "},
+        **{c: c.lower() for c in string.ascii_uppercase},
+    }
+)
+_SPACES = re.compile(" +")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One label of one term, as the matcher is built from."""
+
+    label: str
+    term_id: int
+    case_sensitive: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A mention: `text == original[start:end]`, `label` the entry that matched."""
+
+    start: int
+    end: int
+    text: str
+    term_id: int
+    label: str
+
+
+_new = object.__new__
+_set_start = Match.start.__set__  # type: ignore[attr-defined]
+_set_end = Match.end.__set__  # type: ignore[attr-defined]
+_set_text = Match.text.__set__  # type: ignore[attr-defined]
+_set_term = Match.term_id.__set__  # type: ignore[attr-defined]
+_set_label = Match.label.__set__  # type: ignore[attr-defined]
+
+
+def _make_match(start: int, end: int, text: str, term_id: int, label: str) -> Match:
+    """Build a Match through its slot descriptors, twice as fast as `Match(...)`.
+
+    A dense text yields thousands of matches, and the frozen dataclass
+    initialiser goes through `object.__setattr__` for every field.
+    """
+    match = _new(Match)
+    _set_start(match, start)
+    _set_end(match, end)
+    _set_text(match, text)
+    _set_term(match, term_id)
+    _set_label(match, label)
+    return match
+
+
+# --------------------------------------------------------------------------
+# Folding with offsets
+# --------------------------------------------------------------------------
+
+
+class _Chunks:
+    """Where the folded form of each grown or shrunk piece came from.
+
+    Between two chunks folded text and original run in step, so only the
+    chunks are stored: folded start/end and original start/end of each.
+    """
+
+    __slots__ = ("f_starts", "f_ends", "o_starts", "o_ends")
+
+    def __init__(self) -> None:
+        self.f_starts: list[int] = []
+        self.f_ends: list[int] = []
+        self.o_starts: list[int] = []
+        self.o_ends: list[int] = []
+
+    def start(self, pos: int) -> int:
+        i = bisect_right(self.f_starts, pos) - 1
+        if i < 0:
+            return pos
+        if pos < self.f_ends[i]:
+            return self.o_starts[i]
+        return pos + self.o_ends[i] - self.f_ends[i]
+
+    def end(self, pos: int) -> int:
+        """Original end of a span whose folded end (exclusive) is `pos`."""
+        i = bisect_right(self.f_starts, pos - 1) - 1
+        if i < 0:
+            return pos
+        if pos - 1 < self.f_ends[i]:
+            return self.o_ends[i]
+        return pos + self.o_ends[i] - self.f_ends[i]
+
+
+def fold_text(text: str) -> tuple[str, _Chunks | None]:
+    """Fold `text` like a label, returning the offsets map when one is needed.
+
+    A character and the combining marks after it are folded together (so
+    "e" + U+0301 becomes "é" as NFKC wants), every other character alone.
+    A piece whose folded form has other characters, or another length, is
+    recorded: an offset inside it maps to the whole piece. Returns `None`
+    for the map when the folded text is aligned character for character
+    with the input, which is the common case.
+    """
+    if text.isascii():
+        return text.translate(_ASCII_FOLD), None
+    pre = text.translate(FOLD_TABLE)
+    if unicodedata.is_normalized("NFKC", pre):
+        folded = pre.casefold()
+        if len(folded) == len(pre):
+            return folded, None
+    hits: list[int] = []
+    for char in set(pre):
+        if not folds_alone(char):
+            i = pre.find(char)
+            while i != -1:
+                hits.append(i)
+                i = pre.find(char, i + 1)
+    hits.sort()
+    chunks = _Chunks()
+    pieces: list[str] = []
+    length = len(pre)
+    done = 0  # end of the last piece recorded
+    scanned = 0  # end of the last piece looked at
+    folded_len = 0
+    for hit in hits:
+        if hit < scanned:
+            continue
+        start = hit
+        while start > 0 and attaches(pre[start]):
+            start -= 1
+        end = hit + 1
+        while end < length and attaches(pre[end]):
+            end += 1
+        scanned = end
+        piece = fold(text[start:end])
+        if len(piece) == end - start and piece == pre[start:end].casefold():
+            continue  # folds one for one after all: offsets need no record
+        if start > done:
+            pieces.append(pre[done:start].casefold())
+            folded_len += start - done
+        pieces.append(piece)
+        chunks.f_starts.append(folded_len)
+        chunks.o_starts.append(start)
+        chunks.o_ends.append(end)
+        folded_len += len(piece)
+        chunks.f_ends.append(folded_len)
+        done = end
+    if done < length:
+        pieces.append(pre[done:].casefold())
+    return "".join(pieces), chunks
+
+
+def _collapse(folded: str) -> tuple[str, list[int] | None, list[int] | None]:
+    """Runs of spaces as one; returns the text and where characters went.
+
+    `runs[i]` is the collapsed position just after the i-th shortened run,
+    `removed[i]` how many characters all runs up to it removed.
+    """
+    if "  " not in folded:
+        return folded, None, None
+    runs: list[int] = []
+    removed: list[int] = []
+    pieces: list[str] = []
+    total = 0
+    done = 0
+    i = folded.find("  ")
+    while i != -1:
+        end = _SPACES.match(folded, i).end()  # type: ignore[union-attr]
+        pieces.append(folded[done : i + 1])
+        runs.append(i + 1 - total)
+        total += end - i - 1
+        removed.append(total)
+        done = end
+        i = folded.find("  ", end)
+    pieces.append(folded[done:])
+    return "".join(pieces), runs, removed
+
+
+def _mark(text: str) -> str:
+    """Replace every non-word character (space included) by MARK.
+
+    ASCII text takes `str.translate`'s one-to-one ASCII fast path. Other
+    text replaces each non-word character present; finding which ones are
+    present goes through the UTF-8 bytes, where deleting every ASCII byte
+    is one fast call, because a `set` of the whole string is not.
+    """
+    if text.isascii():
+        return text.translate(_ASCII_TO_MARK)
+    others = text.encode("utf-8").translate(None, _ASCII_BYTES).decode("utf-8")
+    for char in set(others):
+        if not is_word_char(char):
+            text = text.replace(char, MARK)
+    for char in _ASCII_NON_WORD:
+        if char in text:
+            text = text.replace(char, MARK)
+    return text
+
+
+def normalise(text: str) -> str:
+    """The form a label is matched in: folded, spaces collapsed, stripped."""
+    return " ".join(fold_text(text)[0].split())
+
+
+def marked_text(text: str) -> str:
+    """The string the automaton scans for `text` (for benchmarks and tests)."""
+    return _Prepared(text).marked
+
+
+def plural_forms(form: str) -> list[str]:
+    """Simple English plurals of a label's last word.
+
+    "model" → "models", "box"/"class"/"match" → "-es", "policy" →
+    "policies" (and "policys", harmless). Labels ending in a digit or
+    punctuation have none.
+    """
+    if not form[-1:].isalpha():
+        return []
+    lower = form.lower()
+    if lower.endswith(("s", "x", "z", "ch", "sh")):
+        return [form + "es"]
+    if lower.endswith("y") and len(form) > 1 and lower[-2] not in "aeiou":
+        return [form[:-1] + "ies", form + "s"]
+    return [form + "s"]
+
+
+def case_form(text: str) -> str:
+    """A surface as a case-sensitive label is compared to it: not case folded."""
+    return " ".join(fold_keep_case(text).split())
+
+
+class _Prepared:
+    """A text ready to search: folded, collapsed, marked, and the way back.
+
+    The marked string is the collapsed one with a marker at each end, so a
+    position in it is one more than in the collapsed text; `span` goes on
+    from there through the collapsed runs and the folded chunks.
+    """
+
+    __slots__ = ("original", "folded", "marked", "chunks", "runs", "removed")
+
+    def __init__(self, original: str) -> None:
+        folded, self.chunks = fold_text(original)
+        self.folded, self.runs, self.removed = _collapse(folded)
+        self.original = original
+        self.marked = MARK + _mark(self.folded) + MARK
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original (start, end) of the characters marked[start:end]."""
+        start -= 1
+        end -= 1
+        runs = self.runs
+        if runs is not None:
+            removed = self.removed
+            i = bisect_right(runs, start)
+            if i:
+                start += removed[i - 1]  # type: ignore[index]
+            i = bisect_right(runs, end - 1)
+            if i:
+                end += removed[i - 1]  # type: ignore[index]
+        chunks = self.chunks
+        if chunks is not None:
+            return chunks.start(start), chunks.end(end)
+        return start, end
+
+
+# --------------------------------------------------------------------------
+# The matcher
+# --------------------------------------------------------------------------
+
+# What a key needing the full check can stand for: (value to keep, entry
+# index, label form to confirm against the folded text).
+_Option = tuple[int, int, str]
+
+
+class Matcher:
+    """Finds the labels of a glossary in text; build once, search many times.
+
+    Searching only reads the matcher, so one instance serves any number of
+    threads. Rules (see DESIGN.md, "Linking semantics"): whole words,
+    case-insensitive unless an entry says otherwise, leftmost-longest
+    without overlaps, Unicode NFKC, apostrophes and hyphen/space alike,
+    simple English plurals of the last word.
+
+    When several entries share a key, an exact label beats a plural form, a
+    case-sensitive entry beats a case-insensitive one (so "Meta" the company
+    and "meta" the word can both exist), then the earlier entry wins.
+
+    Memory: per key, trie nodes and one int; per label, its string and a
+    few array slots. Python objects per key would double the size of a
+    100,000-term matcher, so the rare keys that need more (punctuation
+    inside, case-sensitive, shared by several entries) keep it in a dict.
+    """
+
+    __slots__ = (
+        "_automaton",
+        "_size",
+        "_kid_entry",
+        "_kid_term",
+        "_options",
+        "_skip_terms",
+        "_skip_values",
+        "_labels",
+        "_terms",
+        "_case_forms",
+    )
+
+    def __init__(self, entries: Iterable[Entry] = ()) -> None:
+        by_key: dict[str, list[tuple[bool, bool, int, str]]] = {}
+        labels: list[str] = []
+        terms: list[int] = []
+        case_forms: dict[int, frozenset[str]] = {}
+        for entry in entries:
+            form = normalise(entry.label)
+            if not form or "\x00" in form or len(form) > _MAX_LABEL:
+                continue  # nothing to match, or not prose (HTML mode joins on NUL)
+            index = len(labels)
+            labels.append(entry.label)
+            terms.append(entry.term_id)
+            if entry.case_sensitive:
+                exact = case_form(entry.label)
+                case_forms[index] = frozenset([exact, *plural_forms(exact)])
+            rank = not entry.case_sensitive
+            for plural, variant in (
+                (False, form),
+                *((True, p) for p in plural_forms(form)),
+            ):
+                key = MARK + _mark(variant) + MARK
+                by_key.setdefault(key, []).append((plural, rank, index, variant))
+
+        automaton = ahocorasick.Automaton()
+        kid_entry = array("l")
+        options: dict[int, tuple[_Option, ...]] = {}
+        skip_pairs: list[tuple[int, int]] = []
+        for key, found in by_key.items():
+            found.sort()
+            length = len(key) - 2
+            forms = {variant for _, _, _, variant in found}
+            spaces = key.count(MARK) - 2
+            first = found[0][2]
+            simple = (
+                len(forms) == 1
+                and first not in case_forms
+                and spaces <= _SPACES_MAX
+                and (not spaces or forms.pop().count(" ") == spaces)
+            )
+            flags = spaces << _SPACES_SHIFT if simple else _COMPLEX
+            value = len(kid_entry) << _KID_SHIFT | flags | length
+            choices = []
+            for _, _, index, variant in found:
+                choices.append((len(kid_entry) << _KID_SHIFT | length, index, variant))
+                kid_entry.append(index)
+                skip_pairs.append((terms[index], value))
+            automaton.add_word(key, value)
+            if not simple or len(choices) > 1:
+                options[value] = tuple(choices)
+        if len(automaton):
+            automaton.make_automaton()
+        skip_pairs.sort()
+        self._automaton = automaton
+        self._size = len(labels)
+        self._kid_entry = kid_entry
+        self._kid_term = array("q", (terms[index] for index in kid_entry))
+        self._options = options
+        self._skip_terms = array("q", (term for term, _ in skip_pairs))
+        self._skip_values = [value for _, value in skip_pairs]
+        self._labels = labels
+        self._terms = terms
+        self._case_forms = case_forms
+
+    @classmethod
+    def build(cls, entries: Iterable[Entry]) -> Matcher:
+        """Same as `Matcher(entries)`."""
+        return cls(entries)
+
+    def __len__(self) -> int:
+        """Number of labels (entries whose label normalises to something)."""
+        return self._size
+
+    def __repr__(self) -> str:
+        return f"<Matcher: {self._size} labels>"
+
+    @property
+    def automaton(self) -> ahocorasick.Automaton:
+        """The automaton, for benchmarks that measure a bare scan."""
+        return self._automaton
+
+    def find(
+        self,
+        text: str,
+        *,
+        first_only: bool = True,
+        max_links: int | None = None,
+        skip_terms: Collection[int] = frozenset(),
+    ) -> list[Match]:
+        """Mentions of the glossary in `text`, in order.
+
+        Segmentation comes first: leftmost-longest over every term but the
+        skipped ones, which count as absent (their words can link to a
+        shorter label). `first_only` then keeps the first mention of each
+        term (a later mention of a linked term still covers its words), and
+        `max_links` cuts the list. Offsets index `text`.
+        """
+        if not text or not len(self._automaton):
+            return []
+        if max_links is not None and max_links <= 0:
+            return []
+        return self._find(_Prepared(text), first_only, max_links, skip_terms)
+
+    def _skipped_values(self, skip_terms: Collection[int]) -> frozenset[int]:
+        """Automaton values of every key that can stand for a skipped term."""
+        values: set[int] = set()
+        for term in skip_terms:
+            low = bisect_left(self._skip_terms, term)
+            high = bisect_right(self._skip_terms, term, low)
+            values.update(self._skip_values[low:high])
+        return frozenset(values)
+
+    def _find(
+        self,
+        prepared: _Prepared,
+        first_only: bool,
+        max_links: int | None,
+        skip_terms: Collection[int],
+    ) -> list[Match]:
+        skipped = self._skipped_values(skip_terms) if skip_terms else frozenset()
+        found = self._scan(prepared, skipped, skip_terms)
+        pairs = iter(found)
+
+        original = prepared.original
+        chunks = prepared.chunks
+        runs = prepared.runs
+        removed = prepared.removed
+        kid_term = self._kid_term
+        kid_entry = self._kid_entry
+        labels = self._labels
+        mask = _LEN_MASK
+        # The steps of `_make_match`, inlined: this loop runs once per match.
+        new, set_start, set_end = _new, _set_start, _set_end
+        set_text, set_term, set_label = _set_text, _set_term, _set_label
+        seen: set[int] = set()
+        matches: list[Match] = []
+        append = matches.append
+        left = -1 if max_links is None else max_links
+        for start, value in zip(pairs, pairs, strict=True):
+            kid = value >> _KID_SHIFT
+            term = kid_term[kid]
+            if first_only:
+                if term in seen:
+                    continue
+                seen.add(term)
+            end = start + (value & mask)
+            if chunks is not None:
+                start, end = prepared.span(start, end)
+            else:  # the same steps as `span`, without a call per match
+                start -= 1
+                end -= 1
+                if runs is not None:
+                    i = bisect_right(runs, start)
+                    if i:
+                        start += removed[i - 1]  # type: ignore[index]
+                    i = bisect_right(runs, end - 1)
+                    if i:
+                        end += removed[i - 1]  # type: ignore[index]
+            match = new(Match)
+            set_start(match, start)
+            set_end(match, end)
+            set_text(match, original[start:end])
+            set_term(match, term)
+            set_label(match, labels[kid_entry[kid]])
+            append(match)
+            left -= 1
+            if not left:
+                break
+        return matches
+
+    def _scan(
+        self,
+        prepared: _Prepared,
+        skipped: frozenset[int],
+        skip_terms: Collection[int],
+    ) -> list[int]:
+        """Leftmost-longest candidates: start in the marked text, value, ...
+
+        Candidates arrive in order of their end. One that starts at or after
+        the end of the last kept one is kept (the common case). Otherwise it
+        overlaps the tail of the kept list: if a kept one there starts
+        earlier it wins; if not, the new candidate covers them all (it
+        starts no later and ends no earlier) and replaces them.
+
+        A multi-word key only says "words separated by non-word
+        characters"; counting the spaces in the folded text confirms that
+        every separator is a space, which is what the label has.
+
+        The list is flat, pairs of ints, rather than a list of tuples: ints
+        are not tracked by the garbage collector, and thousands of tuples
+        per call would set off collections that walk the whole heap.
+        """
+        kept: list[int] = []
+        append = kept.append
+        last_end = 0
+        mask = _LEN_MASK
+        check = _CHECK
+        spaces_max = _SPACES_MAX
+        folded_count = prepared.folded.count
+        resolve = self._resolve
+        for end, value in self._automaton.iter(prepared.marked):
+            start = end - (value & mask)
+            if value & check or skipped and value in skipped:
+                if value & _COMPLEX or skipped and value in skipped:
+                    value = resolve(value, start, end, prepared, skip_terms)
+                    if value is None:
+                        continue
+                elif folded_count(" ", start - 1, end - 1) != (
+                    value >> _SPACES_SHIFT & spaces_max
+                ):
+                    continue
+            if start >= last_end:
+                append(start)
+                append(value)
+                last_end = end
+                continue
+            i = len(kept) - 2
+            while i > 0 and kept[i - 2] + (kept[i - 1] & mask) > start:
+                i -= 2
+            if kept[i] < start:
+                continue
+            del kept[i:]
+            append(start)
+            append(value)
+            last_end = end
+        return kept
+
+    def _resolve(
+        self,
+        value: int,
+        start: int,
+        end: int,
+        prepared: _Prepared,
+        skip_terms: Collection[int],
+    ) -> int | None:
+        """The option a checked key stands for at marked[start:end], if any."""
+        choices = self._options.get(value)
+        if choices is None:  # a simple key, checked because of skip_terms
+            spaces = value >> _SPACES_SHIFT & _SPACES_MAX
+            if prepared.folded.count(" ", start - 1, end - 1) != spaces:
+                return None
+            index = self._kid_entry[value >> _KID_SHIFT]
+            return None if self._terms[index] in skip_terms else value
+        folded = prepared.folded[start - 1 : end - 1]
+        surface = None
+        for option, index, form in choices:
+            if folded != form or self._terms[index] in skip_terms:
+                continue
+            forms = self._case_forms.get(index)
+            if forms is not None:
+                if surface is None:
+                    o_start, o_end = prepared.span(start, end)
+                    surface = case_form(prepared.original[o_start:o_end])
+                if surface not in forms:
+                    continue
+            return option
+        return None
