@@ -6,6 +6,7 @@ Used by `make run`. Safe to run again: ingestion is idempotent.
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from glossary.services.extraction import citations_refresh, terms_propose_candidates
 from glossary.services.ingest import episode_ingest_transcript
 
 SEED = settings.BASE_DIR / "fixtures" / "retort-ep04-developing-llms.txt"
@@ -24,6 +25,12 @@ class Command(BaseCommand):
     def handle(self, *args, address: str, **options):
         result = episode_ingest_transcript(data=SEED.read_bytes(), filename=SEED.name)
         self.stdout.write(result.summary())
+        proposal = terms_propose_candidates()
+        citations = citations_refresh()
+        self.stdout.write(
+            f"Review queue: {len(proposal.created)} new candidate terms "
+            f"({len(proposal.ranking)} ranked); {citations.created} new citations."
+        )
         database = settings.DATABASES["default"]
         engine = database["ENGINE"].rsplit(".", 1)[-1]
         self.stdout.write(
@@ -33,7 +40,8 @@ class Command(BaseCommand):
                     self.style.SUCCESS("kb is ready."),
                     f"  Pages:  {address}/",
                     f"  API:    {address}/api/v1/",
-                    f"  Admin:  {address}/admin/",
+                    f"  Admin:  {address}/admin/  (review queue: "
+                    f"{address}/admin/glossary/term/?status__exact=candidate)",
                     f"  Database: {engine} ({database['NAME']})",
                     "",
                     "To log in as an editor, create an account (no default password):",

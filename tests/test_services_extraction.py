@@ -1,0 +1,150 @@
+"""Candidates stored for review, and automatic citations kept current."""
+
+from pathlib import Path
+
+from django.test import TestCase
+
+from glossary.linking.normalize import normalize_label
+from glossary.models import Alias, Citation, GlossaryVersion, Segment, Term
+from glossary.services.extraction import citations_refresh, terms_propose_candidates
+from glossary.services.ingest import episode_ingest_transcript
+
+SEED = (
+    Path(__file__).resolve().parent.parent
+    / "fixtures"
+    / "retort-ep04-developing-llms.txt"
+)
+
+
+def ingest_seed():
+    return episode_ingest_transcript(data=SEED.read_bytes(), filename=SEED.name).episode
+
+
+class ProposalTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.episode = ingest_seed()
+        cls.result = terms_propose_candidates()
+
+    def test_candidates_are_stored_for_review_with_score_and_evidence(self):
+        term = Term.objects.get(label="open source")
+        assert term.status == Term.Status.CANDIDATE
+        assert term.score > 0
+        assert term.evidence["frequency"] >= 10
+        assert term.evidence["first_episode"] == self.episode.slug
+        assert set(term.evidence["speakers"]) <= {"Tom", "Nathan"}
+
+    def test_the_seed_concepts_are_among_the_candidates(self):
+        labels = {t.label.lower() for t in Term.objects.all()}
+        assert {"open source", "rlhf", "foundation model", "civil society"} <= labels
+
+    def test_every_candidate_has_its_preferred_label_as_an_alias(self):
+        preferred = Alias.objects.filter(kind=Alias.Kind.PREFERRED).count()
+        assert preferred == Term.objects.count() == len(self.result.created)
+
+    def test_variants_are_folded_into_aliases(self):
+        llm = Term.objects.get(label="large language model")
+        assert llm.aliases.filter(label="LLM").exists()
+
+    def test_proposing_again_creates_nothing(self):
+        version = GlossaryVersion.objects.current()
+        again = terms_propose_candidates()
+        assert again.created == [] and again.updated == []
+        assert again.unchanged == len(self.result.created)
+        assert GlossaryVersion.objects.current() == version
+
+    def test_a_rejected_term_is_never_proposed_again(self):
+        Term.objects.filter(label="open source").update(status=Term.Status.REJECTED)
+        again = terms_propose_candidates()
+        assert again.created == []
+        assert Term.objects.filter(label__iexact="open source").count() == 1
+
+    def test_a_candidate_matching_an_alias_of_another_term_is_not_created(self):
+        Term.objects.filter(label="civil society").delete()
+        other = Term.objects.create(label="Civic sphere", slug="civic-sphere")
+        Alias.objects.create(term=other, label="Civil Society")
+        again = terms_propose_candidates()
+        assert "civil society" not in {t.label for t in again.created}
+
+
+class CitationRefreshTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.episode = ingest_seed()
+        terms_propose_candidates()
+        cls.result = citations_refresh()
+
+    def test_every_citation_span_reproduces_its_surface_form(self):
+        for citation in Citation.objects.select_related("segment"):
+            text = citation.segment.text[citation.start_char : citation.end_char]
+            assert text == citation.surface
+
+    def test_every_citation_says_one_of_its_terms_labels(self):
+        labels = {}
+        for term_id, normalized in Alias.objects.values_list("term_id", "normalized"):
+            labels.setdefault(term_id, set()).add(normalized)
+        for citation in Citation.objects.all():
+            said = normalize_label(citation.surface)
+            forms = labels[citation.term_id]
+            assert (
+                said in forms or said.rstrip("s") in forms or said[:-3] + "y" in forms
+            )
+
+    def test_citation_times_inside_a_segment_never_decrease(self):
+        by_segment = {}
+        for citation in Citation.objects.order_by("segment_id", "start_char"):
+            by_segment.setdefault(citation.segment_id, []).append(citation.seconds)
+        assert by_segment
+        assert all(times == sorted(times) for times in by_segment.values())
+
+    def test_citation_times_lie_between_the_segment_and_the_next(self):
+        segments = list(Segment.objects.order_by("order"))
+        following = {
+            s.pk: n.start for s, n in zip(segments, segments[1:], strict=False)
+        }
+        for citation in Citation.objects.select_related("segment"):
+            assert citation.segment.start <= citation.seconds
+            if citation.segment_id in following:
+                assert citation.seconds <= following[citation.segment_id]
+
+    def test_citations_carry_a_readable_quote(self):
+        citation = Citation.objects.filter(term__label="civil society").first()
+        assert "civil society" in citation.quote.lower()
+        assert len(citation.quote) <= 242
+
+    def test_refreshing_twice_gives_the_same_rows(self):
+        before = list(Citation.objects.order_by("pk").values())
+        again = citations_refresh()
+        assert again.created == again.updated == again.deleted == 0
+        assert list(Citation.objects.order_by("pk").values()) == before
+
+    def test_manual_citations_and_featured_flags_survive_a_refresh(self):
+        term = Term.objects.get(label="civil society")
+        segment = Segment.objects.get(order=0)
+        manual = Citation.objects.create(
+            term=term,
+            episode=self.episode,
+            segment=segment,
+            seconds=1.0,
+            source=Citation.Source.MANUAL,
+            quote="chosen by an editor",
+        )
+        featured = Citation.objects.filter(term=term, source="auto").first()
+        featured.featured = True
+        featured.save()
+        citations_refresh()
+        assert Citation.objects.filter(pk=manual.pk).exists()
+        featured.refresh_from_db()
+        assert featured.featured
+
+    def test_rejecting_a_term_removes_its_automatic_citations(self):
+        Term.objects.filter(label="civil society").update(status=Term.Status.REJECTED)
+        citations_refresh()
+        assert not Citation.objects.filter(term__label="civil society").exists()
+
+    def test_refreshing_one_term_leaves_the_others_alone(self):
+        others = Citation.objects.exclude(term__label="RLHF").count()
+        Citation.objects.filter(term__label="RLHF").delete()
+        result = citations_refresh(terms=list(Term.objects.filter(label="RLHF")))
+        assert result.created >= 1 and result.deleted == 0
+        assert Citation.objects.exclude(term__label="RLHF").count() == others
