@@ -1,0 +1,179 @@
+"""The glossary as CSV, for django-import-export in the admin.
+
+One row per term: label, slug, status, kind, short_definition, definition,
+and its other labels as one `|`-separated `aliases` column. Rows are matched
+to terms by slug. Saving goes through the term services, so an import obeys
+the same rules as the term page (one label names one term, a published term
+has a definition, the history records each change); a row that breaks one
+is reported, and nothing is imported.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from import_export import fields, resources, widgets
+
+from .linking.normalize import normalize_label
+from .models import Alias, Term
+from .services.terms import (
+    has_definition,
+    label_owner,
+    label_taken_message,
+    slug_is_free,
+    term_create,
+    term_set_aliases,
+    term_update,
+)
+
+ALIAS_SEPARATOR = "|"
+
+
+class AliasesWidget(widgets.Widget):
+    """`"LLM|LLMs"` ⇄ `["LLM", "LLMs"]`."""
+
+    def clean(self, value: Any, row=None, **kwargs) -> list[str]:
+        if value is None:
+            return []
+        return [
+            part.strip() for part in str(value).split(ALIAS_SEPARATOR) if part.strip()
+        ]
+
+    def render(self, value: Any, obj=None, **kwargs) -> str:
+        return ALIAS_SEPARATOR.join(value or [])
+
+
+def other_labels(term: Term) -> list[str]:
+    """A term's labels but the preferred one, sorted (prefetched when possible)."""
+    aliases = getattr(term, "other_aliases", None)
+    if aliases is None:
+        if term.pk is None:
+            return []
+        aliases = Alias.objects.filter(term=term).exclude(kind=Alias.Kind.PREFERRED)
+    return sorted((alias.label for alias in aliases), key=str.casefold)
+
+
+class AliasesField(fields.Field):
+    """A term's other labels: read from its Alias rows, written by `save_instance`.
+
+    (Aliases are rows of their own, saved through the services once the term
+    exists, so the field itself never sets anything on the term.)
+    """
+
+    def get_value(self, instance: Term) -> list[str] | None:
+        return None if instance is None else other_labels(instance)
+
+    def save(self, instance, row, is_m2m=False, **kwargs) -> None:
+        return None
+
+
+class TermResource(resources.ModelResource):
+    aliases = AliasesField(
+        attribute="aliases", column_name="aliases", widget=AliasesWidget()
+    )
+
+    class Meta:
+        model = Term
+        fields = [
+            "label",
+            "slug",
+            "status",
+            "kind",
+            "short_definition",
+            "definition",
+            "aliases",
+        ]
+        export_order = fields
+        import_id_fields = ["slug"]
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+        clean_model_instances = True
+
+    def _row_aliases(self, row: dict[str, Any]) -> list[str] | None:
+        if "aliases" not in row:
+            return None
+        return AliasesWidget().clean(row.get("aliases"))
+
+    def import_row(self, row, instance_loader, **kwargs):
+        self._current_row = row
+        return super().import_row(row, instance_loader, **kwargs)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if not super().skip_row(instance, original, row, import_validation_errors):
+            return False
+        wanted = self._row_aliases(row)
+        if wanted is None or original.pk is None:
+            return True
+        current = {normalize_label(label) for label in other_labels(original)}
+        return current == {normalize_label(label) for label in wanted} - {
+            normalize_label(instance.label)
+        }
+
+    def validate_instance(
+        self, instance: Term, import_validation_errors=None, validate_unique=True
+    ) -> None:
+        """The term services' rules, with messages an editor understands."""
+        errors = dict(import_validation_errors or {})
+        instance.label = (instance.label or "").strip()
+        owner = (
+            label_owner(instance.label, exclude=instance) if instance.label else None
+        )
+        if owner is not None:
+            errors.setdefault("label", label_taken_message(instance.label, owner))
+        if instance.slug and not slug_is_free(instance.slug, term=instance):
+            errors.setdefault(
+                "slug",
+                f"The address “{instance.slug}” is an old address of another term.",
+            )
+        if instance.status == Term.Status.PUBLISHED and not has_definition(instance):
+            errors.setdefault(
+                "status", "A published term needs a definition or a short definition."
+            )
+        problems = []
+        for label in self._row_aliases(getattr(self, "_current_row", {})) or []:
+            other = label_owner(label, exclude=instance)
+            if other is not None:
+                problems.append(label_taken_message(label, other))
+        if problems:
+            errors.setdefault("aliases", problems)
+        if errors:
+            raise ValidationError(errors)
+        if self._meta.clean_model_instances:
+            # A blank slug is made from the label when the term is created.
+            instance.full_clean(
+                exclude=None if instance.slug else ["slug"],
+                validate_unique=validate_unique,
+            )
+
+    def save_instance(self, instance: Term, is_create: bool, row, **kwargs) -> None:
+        aliases = self._row_aliases(row)
+        with transaction.atomic():
+            if is_create:
+                created = term_create(
+                    label=instance.label,
+                    kind=instance.kind,
+                    status=instance.status,
+                    short_definition=instance.short_definition,
+                    definition=instance.definition,
+                    aliases=aliases or (),
+                    slug=instance.slug,
+                )
+                for field in Term._meta.concrete_fields:
+                    setattr(instance, field.attname, getattr(created, field.attname))
+                instance._state.adding = False
+            else:
+                term_update(
+                    term=instance,
+                    expected_version=instance.version,
+                    label=instance.label,
+                    slug=instance.slug,
+                    status=instance.status,
+                    kind=instance.kind,
+                    short_definition=instance.short_definition,
+                    definition=instance.definition,
+                )
+                if aliases is not None:
+                    term_set_aliases(term=instance, aliases=aliases)

@@ -1,0 +1,97 @@
+"""Episodes in the admin: metadata editable, segments read-only with times."""
+
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from glossary.models import Episode, Segment
+
+from .admin_helpers import form_data, logged_in, make_episode, make_user
+
+
+def change_url(episode):
+    return reverse("admin:glossary_episode_change", args=[episode.pk])
+
+
+class EpisodeAdminTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("editor")
+        cls.episode = make_episode(
+            turns=[
+                ("Nathan", 0.0, "Welcome to The Retort."),
+                ("Tom", 3723.0, "Open source is a licence question."),
+            ]
+        )
+        Segment.objects.filter(order=1).update(start_estimated=True)
+
+    def setUp(self):
+        self.client = logged_in(self.editor)
+
+    def test_lists_episodes_with_their_segment_counts(self):
+        response = self.client.get(reverse("admin:glossary_episode_changelist"))
+        assert response.status_code == 200
+        assert response.context["cl"].result_list[0].num_segments == 2
+
+    def test_shows_segments_read_only_with_times_speakers_and_audio_links(self):
+        response = self.client.get(change_url(self.episode))
+        content = response.content.decode()
+        assert response.status_code == 200
+        assert 'href="https://media.example.com/ep1.mp3#t=3723"' in content
+        assert "~1:02:03" in content  # estimated start
+        assert "Open source is a licence question." in content
+        assert 'name="segments-0-text"' not in content
+        assert content.count("<tr><td>") == 2
+
+    def test_edits_the_episodes_metadata(self):
+        page = self.client.get(change_url(self.episode))
+        response = self.client.post(
+            change_url(self.episode),
+            form_data(
+                page,
+                title="Open models, revisited",
+                audio_url="https://media.example.com/ep1-v2.mp3",
+                published_on="2024-03-01",
+            ),
+        )
+        assert response.status_code == 302
+        episode = Episode.objects.get(pk=self.episode.pk)
+        assert episode.title == "Open models, revisited"
+        assert episode.audio_url == "https://media.example.com/ep1-v2.mp3"
+        assert episode.slug == "ep-1"  # read-only: public addresses stay
+        assert episode.segments.count() == 2
+
+    def test_saving_a_long_episode_posts_no_field_per_segment(self):
+        Segment.objects.bulk_create(
+            Segment(episode=self.episode, order=n, start=4000.0 + n, text=f"Turn {n}.")
+            for n in range(2, 800)
+        )
+        page = self.client.get(change_url(self.episode))
+        data = form_data(page, title="A long one")
+        assert len(data) < 50
+        response = self.client.post(change_url(self.episode), data)
+        assert response.status_code == 302
+        assert Episode.objects.get(pk=self.episode.pk).title == "A long one"
+
+    def test_the_episode_page_reads_a_fixed_number_of_queries(self):
+        with CaptureQueriesContext(connection) as few:
+            self.client.get(change_url(self.episode))
+        for order in range(2, 30):
+            Segment.objects.create(
+                episode=self.episode,
+                order=order,
+                speaker_label="Tom",
+                speaker=self.episode.segments.get(order=1).speaker,
+                start=4000.0 + order,
+                text=f"Turn {order}.",
+            )
+        with self.assertNumQueries(len(few)):
+            self.client.get(change_url(self.episode))
+
+    def test_staff_without_the_editor_group_cannot_see_episodes(self):
+        visitor = logged_in(make_user("visitor", editor=False))
+        assert visitor.get(change_url(self.episode)).status_code == 403
+        assert (
+            visitor.get(reverse("admin:glossary_episode_changelist")).status_code == 403
+        )
