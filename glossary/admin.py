@@ -14,6 +14,7 @@ import math
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
@@ -67,6 +68,7 @@ from .services.citations import (
     citation_delete,
     citation_update,
 )
+from .services.ingest import episode_ingest_transcript
 from .services.terms import (
     alias_add,
     alias_delete,
@@ -80,6 +82,7 @@ from .services.terms import (
     terms_publish,
     terms_set_status,
 )
+from .transcripts import TranscriptError
 from .wikipedia.attribution import article_url, attribution_html
 from .wikipedia_admin import fetch_from_wikipedia, wikipedia_admin_urls
 
@@ -1187,6 +1190,19 @@ class AppearanceInline(admin.TabularInline):
         return super().get_queryset(request).select_related("person")
 
 
+class TranscriptUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Transcript file",
+        help_text="Plain text with [HH:MM:SS] markers, WebVTT, SRT, Podcasting 2.0 "
+        "JSON or HTML.",
+    )
+    format = forms.ChoiceField(
+        choices=[("", "Detect from the file"), *Episode.TranscriptFormat.choices],
+        required=False,
+    )
+    audio_url = forms.URLField(required=False, assume_scheme="https")
+
+
 @admin.register(Episode)
 class EpisodeAdmin(admin.ModelAdmin):
     list_display = [
@@ -1241,6 +1257,61 @@ class EpisodeAdmin(admin.ModelAdmin):
     ]
     inlines = [AppearanceInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    change_list_template = "admin/glossary/episode/change_list.html"
+    change_form_template = "admin/glossary/episode/change_form.html"
+
+    def get_urls(self):
+        upload = self.admin_site.admin_view(self.upload_view)
+        return [
+            path("upload/", upload, name="glossary_episode_upload"),
+            path("<int:object_id>/upload/", upload, name="glossary_episode_reupload"),
+            *super().get_urls(),
+        ]
+
+    def upload_view(self, request: HttpRequest, object_id: int | None = None):
+        """Ingest a transcript file: a new episode, or this episode's new text."""
+        episode = None
+        if object_id is not None:
+            episode = self.get_object(request, str(object_id))
+            if episode is None:
+                return self._get_obj_does_not_exist_redirect(
+                    request, self.opts, str(object_id)
+                )
+            if not self.has_change_permission(request, episode):
+                raise PermissionDenied
+        elif not self.has_add_permission(request):
+            raise PermissionDenied
+        form = TranscriptUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = episode_ingest_transcript(
+                    data=upload.read(),
+                    filename=upload.name,
+                    format=form.cleaned_data["format"] or None,
+                    audio_url=form.cleaned_data["audio_url"] or None,
+                    episode=episode,
+                )
+            except TranscriptError as error:
+                form.add_error("file", f"{upload.name}: {error}")
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(request, result.summary(), messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:glossary_episode_change", args=[result.episode.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "form": form,
+            "episode": episode,
+            "title": f"Upload a transcript for {episode}"
+            if episode
+            else "Upload a transcript",
+            "max_bytes": settings.KB_TRANSCRIPT_MAX_BYTES,
+        }
+        return TemplateResponse(request, "admin/glossary/episode/upload.html", context)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(num_segments=Count("segments"))

@@ -95,3 +95,75 @@ class EpisodeAdminTests(TestCase):
         assert (
             visitor.get(reverse("admin:glossary_episode_changelist")).status_code == 403
         )
+
+
+class TranscriptUploadTests(TestCase):
+    """Uploading a transcript file from the admin calls the ingest service."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from django.contrib.auth import get_user_model
+
+        cls.editor = make_user("editor")
+        cls.admin_user = get_user_model().objects.create_superuser("boss", password="x")
+        cls.episode = make_episode(turns=[("Nathan", 0.0, "An old transcript.")])
+
+    def upload(self, client, url, name, content, **fields):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        data = {
+            "file": SimpleUploadedFile(name, content.encode()),
+            "format": "",
+            **fields,
+        }
+        return client.post(url, data)
+
+    def test_an_editor_replaces_an_episodes_transcript(self):
+        client = logged_in(self.editor)
+        url = reverse("admin:glossary_episode_reupload", args=[self.episode.pk])
+        assert client.get(change_url(self.episode)).content.decode().count(url) == 1
+        response = self.upload(
+            client,
+            url,
+            "new.vtt",
+            "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Ann>Hello there.\n",
+        )
+        assert response.status_code == 302
+        texts = list(self.episode.segments.values_list("text", "start"))
+        assert texts == [("Hello there.", 1.0)]
+        self.episode.refresh_from_db()
+        assert self.episode.transcript_format == "vtt"
+
+    def test_a_bad_file_is_refused_with_its_line_and_nothing_changes(self):
+        client = logged_in(self.editor)
+        url = reverse("admin:glossary_episode_reupload", args=[self.episode.pk])
+        response = self.upload(
+            client, url, "bad.txt", "A: [00:02:00] x\nB: [00:01:00] y\n"
+        )
+        assert response.status_code == 200
+        assert (
+            "bad.txt: line 2: time 00:01:00 goes backwards" in response.content.decode()
+        )
+        assert list(self.episode.segments.values_list("text", flat=True)) == [
+            "An old transcript."
+        ]
+
+    def test_a_new_episode_can_be_uploaded_by_a_superuser(self):
+        client = logged_in(self.admin_user)
+        response = self.upload(
+            client,
+            reverse("admin:glossary_episode_upload"),
+            "talk.txt",
+            "A talk\nEpisode 12_transcript\nAnn: [00:00:00] Hi.\n",
+        )
+        assert response.status_code == 302
+        assert Episode.objects.get(number=12).segments.count() == 1
+
+    def test_editors_cannot_create_episodes_by_upload(self):
+        response = self.upload(
+            logged_in(self.editor),
+            reverse("admin:glossary_episode_upload"),
+            "t.txt",
+            "A: hi\n",
+        )
+        assert response.status_code == 403

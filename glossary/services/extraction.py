@@ -179,7 +179,7 @@ def citations_refresh(
         ).values_list("label", "term_id", "case_sensitive")
     ]
     matcher = Matcher(entries)
-    term_ids = {entry.term_id for entry in entries}
+    term_ids = set(scope.values_list("pk", flat=True))
     loaded = _episodes_with_segments(episodes)
 
     wanted: dict[tuple[int, int, int], Citation] = {}

@@ -21,6 +21,7 @@ from ..models import Appearance, Citation, Episode, Person, Segment
 from ..transcripts import ParsedTranscript, TranscriptError, parse_transcript
 from ..transcripts.speakers import match_speaker
 from ..transcripts.timing import time_at
+from .extraction import RefreshResult, citations_refresh
 
 
 @dataclass
@@ -34,6 +35,7 @@ class IngestResult:
     citations_moved: int = 0
     citations_dropped: int = 0
     people_created: list[str] = field(default_factory=list)
+    citations: RefreshResult | None = None
 
     def summary(self) -> str:
         episode = self.episode
@@ -51,6 +53,11 @@ class IngestResult:
                 f"Citations: {self.citations_moved} moved with their words, "
                 f"{self.citations_dropped} dropped (no longer said)."
             )
+        if self.citations and (self.citations.created or self.citations.deleted):
+            lines.append(
+                f"Citations of existing terms: {self.citations.created} added, "
+                f"{self.citations.deleted} removed."
+            )
         if self.people_created:
             lines.append(f"New people: {', '.join(self.people_created)}.")
         return "\n".join(lines)
@@ -64,8 +71,13 @@ def episode_ingest_transcript(
     show: str | None = None,
     slug: str | None = None,
     audio_url: str | None = None,
+    episode: Episode | None = None,
 ) -> IngestResult:
     """Create or update the episode a transcript file describes.
+
+    The episode is the one given, else the show's episode with the file's
+    number, else the one with the slug (given, or made from the title). The
+    citations of existing terms are brought up to date with the new text.
 
     Raises `TranscriptError` for a file that cannot be parsed and
     `ValidationError` for one that parses but cannot be stored; in both cases
@@ -86,7 +98,10 @@ def episode_ingest_transcript(
         raise ValidationError("The transcript names no title or episode: pass a slug.")
 
     with transaction.atomic():
-        episode = _find_episode(show, parsed.episode_number, slug)
+        if episode is not None:
+            episode = Episode.objects.select_for_update().get(pk=episode.pk)
+        else:
+            episode = _find_episode(show, parsed.episode_number, slug)
         created = episode is None
         if episode is None:
             episode = Episode(show=show, number=parsed.episode_number, slug=slug)
@@ -108,6 +123,7 @@ def episode_ingest_transcript(
         result = IngestResult(episode=episode, created=created)
         speakers = _people_for(episode, parsed, result)
         _replace_segments(episode, parsed, speakers, result)
+        result.citations = citations_refresh(episodes=[episode])
     return result
 
 
