@@ -1,10 +1,402 @@
-"""Pages for readers."""
+"""Pages for readers: the concept index and pages, episodes, search.
 
+Views translate: read through `selectors` (or `search`), shape what the
+template shows, render. Each page runs a fixed number of queries, whatever
+the number of concepts, citations or segments (asserted in tests). Only
+published terms are public. Nothing here calls Wikipedia: the summary shown
+is the one the enrichment service stored.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+)
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.views.decorators.http import require_safe
 
-from .models import Episode
+from . import selectors
+from .linking import link_html
+from .matchers import Glossary, current_glossary
+from .models import Episode, Segment, Term, WikipediaArticle
+from .rendering import render_markdown
+from .search import search as run_search
+from .wikipedia.attribution import article_url, attribution_html
+
+# A definition links each other concept once; a transcript turn links the
+# first mention of each concept in it (see docs/pages.md).
+DEFINITION_MAX_LINKS = 20
+_JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
-def home(request):
-    episodes = Episode.objects.all()
-    return render(request, "glossary/home.html", {"episodes": episodes})
+def _site_name() -> str:
+    return f"{settings.KB_SHOW_NAME} glossary"
+
+
+def slug_urls(name: str) -> Callable[[str], str]:
+    """`reverse()` once, then put each slug in place: for pages linking many rows.
+
+    A slug is URL-safe as it is, and reversing costs ~40 µs a call, which
+    the 10,000-line index would otherwise pay once a line.
+    """
+    prefix, suffix = reverse(name, kwargs={"slug": "SLUG"}).split("SLUG")
+    return lambda slug: f"{prefix}{slug}{suffix}"
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """Where to start: a search box, the latest episodes and concepts (3 queries)."""
+    return render(
+        request,
+        "glossary/home.html",
+        {
+            "episodes": selectors.latest_episodes(),
+            "concepts": selectors.recent_concepts(),
+            "show_name": settings.KB_SHOW_NAME,
+            "site_name": _site_name(),
+        },
+    )
+
+
+# --------------------------------------------------------------------------
+# Concepts
+# --------------------------------------------------------------------------
+
+
+@require_safe
+def concept_list(request: HttpRequest) -> HttpResponse:
+    """The A–Z index of published concepts (2 queries)."""
+    sections = selectors.concept_index()
+    url = request.build_absolute_uri(reverse("concept-list"))
+    concept_url = slug_urls("concept-detail")
+    present = {section.letter for section in sections}
+    letters = [(letter, letter in present) for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ#"]
+    return render(
+        request,
+        "glossary/concept_list.html",
+        {
+            "sections": [
+                (
+                    section.letter,
+                    [(entry, concept_url(entry.slug)) for entry in section.entries],
+                )
+                for section in sections
+            ],
+            "letters": letters,
+            "count": sum(1 for s in sections for e in s.entries if not e.see),
+            "canonical_url": url,
+            "site_name": _site_name(),
+        },
+    )
+
+
+@require_safe
+def concept_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A concept's page (7 queries); an old slug answers with a 301."""
+    term = selectors.concept_for_page(slug)
+    if term is None:
+        current = selectors.concept_redirect(slug)
+        if current is not None:
+            return HttpResponsePermanentRedirect(
+                reverse("concept-detail", kwargs={"slug": current})
+            )
+        return _concept_not_found(request, slug)
+
+    glossary = current_glossary()
+    definition_html = _linked_definition(term, glossary)
+    wikipedia = _shown_wikipedia(term)
+    mentions = selectors.concept_citations(term)
+    episode_url = slug_urls("episode-detail")
+    url = request.build_absolute_uri(term_url(term.slug))
+    plain = html.unescape(strip_tags(definition_html))
+    description = term.short_definition or Truncator(" ".join(plain.split())).chars(200)
+    return render(
+        request,
+        "glossary/concept_detail.html",
+        {
+            "term": term,
+            "definition_html": definition_html,
+            "wikipedia": wikipedia,
+            "attribution": attribution_html(wikipedia) if wikipedia else "",
+            "wikipedia_url": article_url(wikipedia) if wikipedia else "",
+            "mentions": [
+                (group, episode_url(group.episode.slug)) for group in mentions
+            ],
+            "mention_count": sum(group.total for group in mentions),
+            "canonical_url": url,
+            "description": description,
+            "json_ld": _json_ld(
+                _defined_term(request, term, url, description, wikipedia)
+            ),
+            "site_name": _site_name(),
+        },
+    )
+
+
+def term_url(slug: str) -> str:
+    return reverse("concept-detail", kwargs={"slug": slug})
+
+
+def _concept_not_found(request: HttpRequest, slug: str) -> HttpResponse:
+    """The 404 page, with concepts whose names look like the slug asked for."""
+    words = slug.replace("-", " ").replace("_", " ")[:100]
+    suggestions = run_search(words).concepts[:5] if words.strip() else []
+    return render(
+        request,
+        "404.html",
+        {"suggestions": suggestions, "query": words, "site_name": _site_name()},
+        status=404,
+    )
+
+
+def _shown_wikipedia(term: Term) -> WikipediaArticle | None:
+    """The stored summary, if it is one to show.
+
+    A found article shows; so does the last good summary kept after a
+    failed refresh (status "error"). A missing or disambiguation result
+    means the article no longer fits the term, so nothing shows.
+    """
+    try:
+        article = term.wikipedia
+    except WikipediaArticle.DoesNotExist:
+        return None
+    if not article.summary.strip() or not article.title:
+        return None
+    if article.status == WikipediaArticle.Status.FOUND:
+        return article
+    if article.status == WikipediaArticle.Status.ERROR and article.fetched_at:
+        return article
+    return None
+
+
+def _linked_definition(term: Term, glossary: Glossary) -> SafeString:
+    """The definition as safe HTML, other concepts in it linked once each."""
+    html = render_markdown(term.definition)
+    if not html:
+        return mark_safe("")  # noqa: S308 (empty)
+    terms = glossary.terms
+    linked, _matches = link_html(
+        glossary.matcher,
+        html,
+        href_for=lambda term_id: terms[term_id].url,
+        title_for=lambda term_id: terms[term_id].short_definition or None,
+        max_links=DEFINITION_MAX_LINKS,
+        skip_terms=frozenset({term.pk}),
+    )
+    # render_markdown's output is sanitised; link_html only adds <a> tags
+    # with escaped attribute values around text it was given.
+    return mark_safe(linked)  # noqa: S308
+
+
+def _defined_term(
+    request: HttpRequest,
+    term: Term,
+    url: str,
+    description: str,
+    wikipedia: WikipediaArticle | None,
+) -> dict[str, Any]:
+    """schema.org DefinedTerm: what search engines read about the concept."""
+    index_url = request.build_absolute_uri(reverse("concept-list"))
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "DefinedTerm",
+        "@id": url,
+        "url": url,
+        "name": term.label,
+        "termCode": term.slug,
+        "description": description,
+        "inDefinedTermSet": {
+            "@type": "DefinedTermSet",
+            "@id": index_url,
+            "url": index_url,
+            "name": _site_name(),
+        },
+    }
+    alternate = [alias.label for alias in term.shown_aliases]
+    if alternate:
+        data["alternateName"] = alternate
+    if wikipedia is not None:
+        data["sameAs"] = [article_url(wikipedia)]
+    if term.updated_at:
+        data["dateModified"] = term.updated_at.isoformat()
+    return data
+
+
+def _json_ld(data: dict[str, Any]) -> SafeString:
+    """JSON for a `<script type="application/ld+json">`: `<`, `>` and `&`
+    escaped, so no text in it can close the script element."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return mark_safe(text.translate(_JSON_SCRIPT_ESCAPES))  # noqa: S308
+
+
+# --------------------------------------------------------------------------
+# Episodes
+# --------------------------------------------------------------------------
+
+
+@require_safe
+def episode_list(request: HttpRequest) -> HttpResponse:
+    """Every episode, newest first (2 queries)."""
+    return render(
+        request,
+        "glossary/episode_list.html",
+        {"episodes": selectors.episodes_for_list(), "site_name": _site_name()},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptTurn:
+    """A segment as the page shows it: `anchor` is `t=754` on the first turn
+    starting in that second, so `#t=754` lands on it."""
+
+    second: int
+    start: float
+    clock: str
+    estimated: bool
+    speaker: str
+    anchor: str
+    paragraphs: list[SafeString]
+
+
+@require_safe
+def episode_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """An episode: its concepts by first mention, the linked transcript (5 queries)."""
+    episode = selectors.episode_for_page(slug)
+    if episode is None:
+        raise Http404("No such episode.")
+    concepts = selectors.episode_concepts(episode)
+    segments = selectors.episode_segments(episode)
+    turns = _transcript(segments, current_glossary())
+    url = request.build_absolute_uri(
+        reverse("episode-detail", kwargs={"slug": episode.slug})
+    )
+    return render(
+        request,
+        "glossary/episode_detail.html",
+        {
+            "episode": episode,
+            "concepts": concepts,
+            "turns": turns,
+            "canonical_url": url,
+            "description": _episode_description(episode, concepts),
+            "site_name": _site_name(),
+        },
+    )
+
+
+def _episode_description(episode: Episode, concepts: list) -> str:
+    named = ", ".join(concept.label for concept in concepts[:6])
+    text = f"Transcript of {episode}."
+    return f"{text} Concepts discussed: {named}." if named else text
+
+
+def _transcript(segments: list[Segment], glossary: Glossary) -> list[TranscriptTurn]:
+    urls: dict[int, str] = {}
+    turns: list[TranscriptTurn] = []
+    anchored: set[int] = set()
+    for segment in segments:
+        second = int(segment.start)
+        anchor = "" if second in anchored else f"t={second}"
+        anchored.add(second)
+        speaker = segment.speaker.name if segment.speaker else segment.speaker_label
+        turns.append(
+            TranscriptTurn(
+                second=second,
+                start=segment.start,
+                clock=selectors.clock(segment.start),
+                estimated=segment.start_estimated,
+                speaker=speaker or "Unknown speaker",
+                anchor=anchor,
+                paragraphs=linked_paragraphs(segment.text, glossary, urls),
+            )
+        )
+    return turns
+
+
+def linked_paragraphs(
+    text: str, glossary: Glossary, urls: dict[int, str] | None = None
+) -> list[SafeString]:
+    """Plain text as escaped paragraphs, the first mention of each concept linked.
+
+    Built from the matcher's offsets: every piece of text is escaped on its
+    own and links are the only markup added, so nothing in a transcript can
+    become HTML.
+    """
+    urls = {} if urls is None else urls
+    terms = glossary.terms
+    paragraphs: list[list[str]] = [[]]
+    position = 0
+
+    def add_text(piece: str) -> None:
+        lines = piece.split("\n")
+        paragraphs[-1].append(escape(lines[0]))
+        for line in lines[1:]:
+            paragraphs.append([escape(line)])
+
+    for match in glossary.matcher.find(text, first_only=True):
+        term = terms.get(match.term_id)
+        if term is None:
+            continue
+        add_text(text[position : match.start])
+        url = urls.get(term.id)
+        if url is None:
+            url = urls[term.id] = term.url
+        title = (
+            f' title="{escape(term.short_definition)}"' if term.short_definition else ""
+        )
+        paragraphs[-1].append(
+            f'<a class="kb-term" href="{escape(url)}"{title}>'
+            f"{escape(' '.join(match.text.split()))}</a>"
+        )
+        position = match.end
+    add_text(text[position:])
+    return [
+        mark_safe("".join(parts))  # noqa: S308 (every piece escaped above)
+        for parts in paragraphs
+        if any(part.strip() for part in parts)
+    ]
+
+
+# --------------------------------------------------------------------------
+# Search
+# --------------------------------------------------------------------------
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    """Concepts, then transcript quotes (see `glossary.search` for the queries).
+
+    Any query answers 200: an empty one with a prompt, an over-long one cut
+    to its first 200 characters with a note.
+    """
+    results = run_search(request.GET.get("q", ""))
+    concept_url = slug_urls("concept-detail")
+    episode_url = slug_urls("episode-detail")
+    return render(
+        request,
+        "glossary/search.html",
+        {
+            "results": results,
+            "concepts": [(hit, concept_url(hit.slug)) for hit in results.concepts],
+            "quotes": [
+                (quote, episode_url(quote.episode_slug)) for quote in results.quotes
+            ],
+            "query": results.query,
+            "other_terms": results.quote_terms[1:],
+            "site_name": _site_name(),
+        },
+    )
