@@ -87,7 +87,11 @@ from .wikipedia.attribution import article_url, attribution_html
 from .wikipedia_admin import fetch_from_wikipedia, wikipedia_admin_urls
 
 # Evidence columns read Term.evidence, a JSON dict written by extraction.
-QUOTE_CHARS = 160
+QUOTE_CHARS = 90
+# The review queue needs the width more than the app list needs a sidebar.
+admin.site.enable_nav_sidebar = False
+admin.site.site_header = "kb curation"
+admin.site.site_title = "kb"
 CITATIONS_SHOWN = 100
 SPEAKERS_SHOWN = 3
 
@@ -809,7 +813,8 @@ class TermAdmin(ImportExportMixin, SimpleHistoryAdmin):
         link = audio_link(audio_url, seconds)
         episode = evidence.get("first_episode")
         if episode:
-            return format_html('{} <span class="kb-quiet">{}</span>', link, episode)
+            # The slug is long; the time is what an editor scans for.
+            return format_html('<span title="in {}">{}</span>', episode, link)
         return link
 
     @admin.display(description="speakers")

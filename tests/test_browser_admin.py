@@ -1,0 +1,83 @@
+"""An editor's day in a real browser: review a candidate, define it, publish it,
+and find it on its public concept page."""
+
+import importlib
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+
+from glossary.models import Term
+from glossary.services.extraction import citations_refresh, terms_propose_candidates
+from glossary.services.ingest import episode_ingest_transcript
+
+SEED = (
+    Path(__file__).resolve().parent.parent
+    / "fixtures"
+    / "retort-ep04-developing-llms.txt"
+)
+PASSWORD = "a-long-test-passphrase"  # noqa: S105
+GROUP = importlib.import_module("glossary.migrations.0003_editor_group")
+
+
+def editor():
+    """An editor; the group is made again since transactional tests flush data."""
+    group, _ = Group.objects.get_or_create(name=GROUP.GROUP)
+    codenames = [
+        f"{a}_{m}" for m in GROUP.CURATED for a in ("add", "change", "delete", "view")
+    ]
+    codenames += [f"{a}_{m}" for m in GROUP.ANNOTATED for a in ("change", "view")]
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="glossary", codename__in=codenames
+        )
+    )
+    user = get_user_model().objects.create_user("ed", password=PASSWORD, is_staff=True)
+    user.groups.add(group)
+    return user
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_editor_publishes_a_candidate_and_readers_see_it(
+    live_server, page, artifacts
+):
+    episode_ingest_transcript(data=SEED.read_bytes(), filename=SEED.name)
+    terms_propose_candidates()
+    citations_refresh()
+    editor()
+    term = Term.objects.get(label="civil society")
+    queue = "/admin/glossary/term/?status__exact=candidate"
+
+    page.goto(f"{live_server.url}/admin/login/?next={queue}")
+    page.fill("#id_username", "ed")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"**{queue}")
+    assert (
+        page.locator("#result_list")
+        .get_by_text("civil society", exact=True)
+        .is_visible()
+    )
+    page.screenshot(path=artifacts / "admin-review-queue.png")
+
+    page.locator("#result_list").get_by_text("civil society", exact=True).click()
+    page.fill(
+        "#id_short_definition",
+        "The sphere of voluntary groups between state and market.",
+    )
+    page.click("input[name=_save]")
+    page.wait_for_selector(".messagelist .success")
+
+    page.goto(f"{live_server.url}{queue}")
+    page.check(f"input[name=_selected_action][value='{term.pk}']")
+    page.select_option("select[name=action]", "publish_terms")
+    page.click("button[name=index]")
+    page.wait_for_selector(".messagelist")
+    term.refresh_from_db()
+    assert term.status == Term.Status.PUBLISHED
+
+    page.goto(f"{live_server.url}/concepts/{term.slug}/")
+    assert page.locator("h1").inner_text().lower() == "civil society"
+    assert page.get_by_text("The sphere of voluntary groups").first.is_visible()
+    page.screenshot(path=artifacts / "concept-published-by-editor.png", full_page=True)
