@@ -40,6 +40,7 @@ class Glossary:
     version: int
     matcher: Matcher
     terms: dict[int, LinkedTerm]
+    ids_by_slug: dict[str, int]
 
 
 _lock = threading.Lock()
@@ -76,4 +77,9 @@ def _build(version: int, statuses: tuple[str, ...]) -> Glossary:
             term__status__in=statuses
         ).values_list("label", "term_id", "case_sensitive")
     ]
-    return Glossary(version=version, matcher=Matcher(entries), terms=terms)
+    return Glossary(
+        version=version,
+        matcher=Matcher(entries),
+        terms=terms,
+        ids_by_slug={term.slug: term.id for term in terms.values()},
+    )

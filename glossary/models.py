@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.timezone import now
 from simple_history.models import HistoricalRecords
 
 from .linking.normalize import normalize_label
@@ -379,7 +380,8 @@ class GlossaryVersionManager(models.Manager):
 
     def bump(self) -> None:
         """Move the version on; a single UPDATE, safe under concurrency."""
-        if not self.filter(pk=1).update(version=F("version") + 1):
+        # update() skips auto_now; Last-Modified reads updated_at.
+        if not self.filter(pk=1).update(version=F("version") + 1, updated_at=now()):
             self.get_or_create(pk=1, defaults={"version": 1})
 
 

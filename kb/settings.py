@@ -123,7 +123,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("KB_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -202,9 +202,79 @@ else:
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
+# The API (glossary/api): JSON only, read by anyone, written with a staff
+# token; pages capped at 100 items; every error one JSON shape. Rates are per
+# client address (KB_NUM_PROXIES decides which one); an empty rate turns that
+# throttle off.
 REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "glossary.api.throttling.AnonRateThrottle",
+        "glossary.api.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("KB_API_ANON_RATE", "1200/minute") or None,
+        "user": os.environ.get("KB_API_USER_RATE", "6000/minute") or None,
+    },
+    "NUM_PROXIES": KB_NUM_PROXIES,
+    "DEFAULT_PAGINATION_CLASS": "glossary.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "glossary.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "glossary.api.errors.exception_handler",
 }
+
+# OpenAPI 3 (drf-spectacular): served at /api/schema/, committed as
+# docs/openapi.yaml. The docs page loads Swagger UI from jsDelivr (the
+# sidecar package is not installed); its view widens the CSP for that host.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "kb API",
+    "DESCRIPTION": (
+        "The podcast glossary for the show-notes site: published concepts, "
+        "where each episode cites them, and the whole glossary as JSON-LD. "
+        "Read-only and anonymous; transcript uploads need a staff token."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5",
+    "SWAGGER_UI_FAVICON_HREF": (
+        "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/favicon-32x32.png"
+    ),
+    "ENUM_NAME_OVERRIDES": {
+        "AliasKindEnum": "glossary.models.Alias.Kind",
+        "TermKindEnum": "glossary.models.Term.Kind",
+        "RoleEnum": "glossary.models.Appearance.Role",
+        "TranscriptFormatEnum": "glossary.models.Episode.TranscriptFormat",
+    },
+}
+
+# Cross-origin reads for the show-notes site (django-cors-headers): only the
+# origins listed in KB_CORS_ALLOWED_ORIGINS ("https://shownotes.example.org,
+# http://localhost:5173"), only under /api/, never with cookies.
+CORS_ALLOWED_ORIGINS = env_list("KB_CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST"]
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "authorization",
+    "content-type",
+    "if-modified-since",
+    "if-none-match",
+]
+CORS_EXPOSE_HEADERS = ["etag", "last-modified", "retry-after", "location"]
+CORS_PREFLIGHT_MAX_AGE = 86400
 
 # Logs go to standard output: JSON lines in production, plain text while
 # developing (KB_LOG_FORMAT=json|text).

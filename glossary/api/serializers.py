@@ -1,18 +1,392 @@
+"""What the API returns, field by field; and the transcript upload's input.
+
+Read serializers only translate rows the `queries` module already loaded
+(published terms, visible labels, prefetched relations): none of them runs a
+query. Every resource carries `url` (itself in the API) and `page_url` (the
+reader's page on this site); an episode's own page on the show's site is
+`website_url`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Episode
+from ..models import Alias, Appearance, Citation, Episode, Term, WikipediaArticle
+from ..rendering import render_markdown
+from ..transcripts import FORMATS
+from ..wikipedia.attribution import (
+    LICENSE_NAME,
+    LICENSE_URL,
+    article_url,
+    attribution_text,
+    revision_url,
+)
+from .queries import EpisodeTerm
 
 
-class EpisodeSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Episode
-        fields = [
-            "slug",
-            "show",
-            "number",
-            "title",
-            "published_on",
-            "audio_url",
-            "page_url",
-            "duration",
-        ]
+def clock(seconds: float) -> str:
+    """ "12:34", or "1:02:03" past the hour: how players show times."""
+    total = max(0, int(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def play_url(audio_url: str, seconds: float) -> str | None:
+    """The audio from that second on (a W3C media fragment), if there is audio."""
+    if not audio_url:
+        return None
+    return f"{audio_url.split('#', 1)[0]}#t={int(seconds)}"
+
+
+def _absolute(context: dict[str, Any], path: str) -> str:
+    request = context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+SLUG_PLACEHOLDER = "__slug__"
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class SlugUrlField(serializers.Field):
+    """An absolute URL to the object by its slug.
+
+    The URL is reversed once per request and view name (with a placeholder
+    slug) and filled in for each object: reversing for every item of a long
+    list costs more than the rest of its serialization.
+    """
+
+    def __init__(self, view_name: str, **kwargs: Any) -> None:
+        self.view_name = view_name
+        kwargs.update(read_only=True, source="*")
+        super().__init__(**kwargs)
+
+    def _template(self) -> str:
+        templates = self.context.setdefault("url_templates", {})
+        template = templates.get(self.view_name)
+        if template is None:
+            path = reverse(self.view_name, kwargs={"slug": SLUG_PLACEHOLDER})
+            template = templates[self.view_name] = _absolute(self.context, path)
+        return template
+
+    def to_representation(self, value: Any) -> str:
+        return self._template().replace(SLUG_PLACEHOLDER, value.slug)
+
+
+def ApiUrlField(view_name: str, **kwargs: Any) -> SlugUrlField:  # noqa: N802
+    """The object's URL in the API."""
+    return SlugUrlField(f"api:{view_name}", **kwargs)
+
+
+def PageUrlField(view_name: str, **kwargs: Any) -> SlugUrlField:  # noqa: N802
+    """The reader's page for the object on this site."""
+    return SlugUrlField(view_name, **kwargs)
+
+
+# --------------------------------------------------------------------------
+# Terms
+# --------------------------------------------------------------------------
+
+
+class AliasSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Alias.Kind.choices)
+    case_sensitive = serializers.BooleanField(
+        help_text="Matched only in this exact case (acronyms such as EA)."
+    )
+
+
+class TermLinkSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    label = serializers.CharField()
+    url = ApiUrlField("term-detail")
+
+
+class EpisodeLinkSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    url = ApiUrlField("episode-detail")
+    page_url = PageUrlField("episode-detail")
+
+
+class CitationSerializer(serializers.Serializer):
+    episode = EpisodeLinkSerializer()
+    seconds = serializers.FloatField(help_text="When the term was said.")
+    time = serializers.SerializerMethodField(help_text='The same, as "12:34".')
+    approximate = serializers.BooleanField(
+        help_text="The time was interpolated between known times."
+    )
+    speaker = serializers.SerializerMethodField()
+    quote = serializers.CharField(help_text="The sentence around the mention.")
+    surface = serializers.CharField(help_text="The words as said.")
+    featured = serializers.BooleanField(help_text="Picked by an editor.")
+    play_url = serializers.SerializerMethodField(
+        help_text="The episode's audio from that second (`#t=` media fragment); "
+        "null when the episode has no audio."
+    )
+    page_url = serializers.SerializerMethodField(
+        help_text="The episode's page on this site, at that second."
+    )
+
+    def get_time(self, citation: Citation) -> str:
+        return clock(citation.seconds)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_speaker(self, citation: Citation) -> str | None:
+        segment = citation.segment
+        if segment.speaker_id:
+            return segment.speaker.name
+        return segment.speaker_label or None
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_play_url(self, citation: Citation) -> str | None:
+        return play_url(citation.episode.audio_url, citation.seconds)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_page_url(self, citation: Citation) -> str:
+        page = (
+            self.fields["episode"]
+            .fields["page_url"]
+            .to_representation(citation.episode)
+        )
+        return f"{page}#t={int(citation.seconds)}"
+
+
+class WikipediaAttributionSerializer(serializers.Serializer):
+    text = serializers.CharField(
+        help_text="The credit to show next to the summary (CC BY-SA 4.0)."
+    )
+    license = serializers.CharField()
+    license_url = serializers.URLField()
+    source_url = serializers.URLField(help_text="The article.")
+    revision_url = serializers.URLField(
+        allow_null=True, help_text="The exact revision the summary was taken from."
+    )
+
+
+class WikipediaSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    language = serializers.CharField()
+    summary = serializers.CharField(help_text="The article's introduction, plain text.")
+    fetched_at = serializers.DateTimeField(allow_null=True)
+    attribution = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, article: WikipediaArticle) -> str:
+        return article_url(article)
+
+    @extend_schema_field(WikipediaAttributionSerializer)
+    def get_attribution(self, article: WikipediaArticle) -> dict[str, Any]:
+        return {
+            "text": attribution_text(article),
+            "license": LICENSE_NAME,
+            "license_url": LICENSE_URL,
+            "source_url": article_url(article),
+            "revision_url": revision_url(article) or None,
+        }
+
+
+def shown_wikipedia(term: Term) -> WikipediaArticle | None:
+    """The stored summary, if it is one to show (as the concept page decides).
+
+    A found article shows; so does the last good summary kept after a failed
+    refresh. A missing or disambiguation result shows nothing.
+    """
+    try:
+        article = term.wikipedia
+    except WikipediaArticle.DoesNotExist:
+        return None
+    if not article.summary.strip() or not article.title:
+        return None
+    if article.status == WikipediaArticle.Status.FOUND:
+        return article
+    if article.status == WikipediaArticle.Status.ERROR and article.fetched_at:
+        return article
+    return None
+
+
+class TermSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    label = serializers.CharField(help_text="The preferred label.")
+    kind = serializers.ChoiceField(choices=Term.Kind.choices)
+    short_definition = serializers.CharField(help_text="One sentence, for tooltips.")
+    aliases = AliasSerializer(
+        many=True,
+        source="visible_aliases",
+        help_text="Every shown label, the preferred one first (misspellings kept "
+        "for matching are not listed; they are `hiddenLabel`s in the JSON-LD).",
+    )
+    updated_at = serializers.DateTimeField()
+    url = ApiUrlField("term-detail")
+    page_url = PageUrlField("concept-detail")
+
+
+class TermDetailSerializer(TermSerializer):
+    definition = serializers.CharField(help_text="Markdown, as the editors wrote it.")
+    definition_html = serializers.SerializerMethodField(
+        help_text="The definition as HTML that is safe to insert: no raw HTML, "
+        "scripts, event attributes or javascript:/data: URLs."
+    )
+    published_at = serializers.DateTimeField(allow_null=True)
+    wikipedia = serializers.SerializerMethodField(
+        help_text="Wikipedia's summary and link, with the attribution to show "
+        "alongside; null when there is none to show."
+    )
+    related = TermLinkSerializer(many=True, source="related_terms")
+    broader = TermLinkSerializer(many=True, source="broader_terms")
+    narrower = TermLinkSerializer(many=True, source="narrower_terms")
+    citation_count = serializers.IntegerField()
+    featured_citations = CitationSerializer(
+        many=True, help_text="The citations editors picked (at most 10)."
+    )
+    citations_url = ApiUrlField("term-citations")
+
+    def get_definition_html(self, term: Term) -> str:
+        return render_markdown(term.definition)
+
+    @extend_schema_field(WikipediaSerializer(allow_null=True))
+    def get_wikipedia(self, term: Term) -> dict[str, Any] | None:
+        article = shown_wikipedia(term)
+        if article is None:
+            return None
+        return WikipediaSerializer(article, context=self.context).data
+
+
+# --------------------------------------------------------------------------
+# Episodes
+# --------------------------------------------------------------------------
+
+
+class PersonSerializer(serializers.Serializer):
+    name = serializers.CharField(source="person.name")
+    slug = serializers.SlugField(source="person.slug")
+    role = serializers.ChoiceField(choices=Appearance.Role.choices)
+
+
+class EpisodeSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    show = serializers.CharField()
+    number = serializers.IntegerField(allow_null=True)
+    title = serializers.CharField()
+    published_on = serializers.DateField(allow_null=True)
+    duration = serializers.FloatField(allow_null=True, help_text="Seconds.")
+    audio_url = serializers.URLField(allow_blank=True)
+    website_url = serializers.URLField(
+        source="page_url", allow_blank=True, help_text="The episode on the show's site."
+    )
+    people = PersonSerializer(many=True, source="appearances")
+    updated_at = serializers.DateTimeField()
+    url = ApiUrlField("episode-detail")
+    page_url = PageUrlField("episode-detail")
+    terms_url = ApiUrlField("episode-terms")
+
+
+class EpisodeDetailSerializer(EpisodeSerializer):
+    transcript_format = serializers.ChoiceField(
+        choices=Episode.TranscriptFormat.choices, allow_blank=True
+    )
+    segment_count = serializers.IntegerField(help_text="Speaker turns or cues.")
+    concept_count = serializers.IntegerField(help_text="Published terms cited.")
+
+
+class EpisodeTermSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    label = serializers.CharField()
+    short_definition = serializers.CharField()
+    first_seconds = serializers.FloatField(help_text="The first mention's time.")
+    first_time = serializers.SerializerMethodField(help_text='The same, as "12:34".')
+    mentions = serializers.IntegerField(help_text="How many times it was said.")
+    url = ApiUrlField("term-detail")
+    page_url = PageUrlField("concept-detail")
+    play_url = serializers.SerializerMethodField(
+        help_text="The episode's audio from the first mention; null without audio."
+    )
+
+    def get_first_time(self, item: EpisodeTerm) -> str:
+        return clock(item.first_seconds)
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_play_url(self, item: EpisodeTerm) -> str | None:
+        episode = self.context.get("episode")
+        return play_url(episode.audio_url if episode else "", item.first_seconds)
+
+
+class EpisodeTermsSerializer(serializers.Serializer):
+    episode = EpisodeLinkSerializer()
+    count = serializers.IntegerField()
+    results = EpisodeTermSerializer(many=True)
+
+
+# --------------------------------------------------------------------------
+# Transcript upload
+# --------------------------------------------------------------------------
+
+
+class TranscriptUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="The transcript: plain text with [HH:MM:SS] markers, WebVTT, "
+        "SRT, Podcasting 2.0 JSON or HTML."
+    )
+    format = serializers.ChoiceField(
+        choices=sorted(FORMATS),
+        required=False,
+        help_text="The file's format (default: detected from its name and content).",
+    )
+    show = serializers.CharField(
+        required=False, max_length=200, help_text="The show (default: KB_SHOW_NAME)."
+    )
+    slug = serializers.SlugField(
+        required=False,
+        max_length=200,
+        help_text="The episode's slug, when the file names no title.",
+    )
+    audio_url = serializers.URLField(
+        required=False, max_length=500, help_text="The episode's audio file."
+    )
+
+
+class CountsSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    deleted = serializers.IntegerField()
+
+
+class MovedSerializer(serializers.Serializer):
+    moved = serializers.IntegerField()
+    dropped = serializers.IntegerField()
+
+
+class IngestResultSerializer(serializers.Serializer):
+    episode = EpisodeDetailSerializer()
+    created = serializers.BooleanField()
+    unchanged = serializers.BooleanField(
+        help_text="The same file was ingested before; nothing changed."
+    )
+    segments = CountsSerializer()
+    citations = MovedSerializer()
+    people_created = serializers.ListField(child=serializers.CharField())
+    summary = serializers.CharField()
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    status = serializers.IntegerField()
+    code = serializers.CharField(
+        help_text="Stable: not_found, invalid, method_not_allowed, "
+        "not_authenticated, permission_denied, throttled, payload_too_large, "
+        "invalid_transcript, server_error..."
+    )
+    message = serializers.CharField()
+    fields = serializers.DictField(
+        child=serializers.JSONField(),
+        help_text="The parameters or form fields at fault, each with its messages.",
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()

@@ -1,10 +1,319 @@
-from rest_framework import viewsets
+"""The API's endpoints: each reads through `queries`, renders with `serializers`.
 
-from ..models import Episode
-from .serializers import EpisodeSerializer
+Reads are anonymous, cacheable (ETag, Last-Modified, 304, Cache-Control,
+bodies cached by ETag: see `caching`) and run a fixed number of queries
+whatever the page size. The one write, a transcript upload, needs a staff
+token and calls the same service as `manage.py ingest_transcript`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpResponsePermanentRedirect
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAdminUser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse as api_reverse
+from rest_framework.views import APIView
+
+from ..services.ingest import episode_ingest_transcript
+from ..transcripts import TranscriptError
+from . import jsonld, queries
+from .caching import ConditionalReadMixin
+from .errors import PayloadTooLarge
+from .filters import TermFilter
+from .serializers import (
+    CitationSerializer,
+    EpisodeDetailSerializer,
+    EpisodeSerializer,
+    EpisodeTermsSerializer,
+    IngestResultSerializer,
+    TermDetailSerializer,
+    TermSerializer,
+    TranscriptUploadSerializer,
+)
+
+MULTIPART_SLACK = 64 * 1024
+"""Room for the form's boundaries and small fields around the file itself."""
 
 
-class EpisodeViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Episode.objects.all()
-    serializer_class = EpisodeSerializer
+def _moved(
+    request: Request, view_name: str, slug: str
+) -> HttpResponsePermanentRedirect:
+    """A 301 to the same endpoint under a term's current slug, query kept."""
+    new = queries.term_redirect(slug)
+    if new is None:
+        raise exceptions.NotFound(f"No published term with the slug {slug!r}.")
+    url = reverse(f"api:{view_name}", kwargs={"slug": new})
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(
+        request.build_absolute_uri(f"{url}?{query}" if query else url)
+    )
+
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Published terms",
+        description="Paginated (50 a page, `page_size` up to 100), sorted by "
+        "label. Filter with `q`, `episode`, `updated_since` and `letter`.",
+    ),
+    retrieve=extend_schema(
+        summary="One published term",
+        description="Labels, definition (Markdown and safe HTML), Wikipedia "
+        "summary with attribution, related, broader and narrower terms, the "
+        "number of citations and the featured ones. An old slug of a renamed "
+        "or merged term answers 301 to the current one.",
+        responses={
+            200: TermDetailSerializer,
+            301: OpenApiResponse(description="Moved"),
+        },
+    ),
+)
+class TermViewSet(ConditionalReadMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
+    serializer_class = TermSerializer
+    filterset_class = TermFilter
+
+    def get_queryset(self):
+        return queries.terms()
+
+    def read_state(self) -> queries.State | None:
+        if self.action == "list":
+            episode = self.request.query_params.get("episode")
+            if episode and not SLUG.fullmatch(episode):
+                return None  # the list answers 400
+            return queries.terms_state(episode=episode or None)
+        if self.action in ("retrieve", "citations"):
+            return queries.term_state(self.kwargs["slug"])
+        return None
+
+    def retrieve(self, request: Request, slug: str) -> Response:
+        term = queries.term_detail(slug)
+        if term is None:
+            return _moved(request, "term-detail", slug)
+        return Response(
+            TermDetailSerializer(term, context=self.get_serializer_context()).data
+        )
+
+    @extend_schema(
+        summary="Every citation of a term",
+        description="Where the term was said: episode, time, speaker, quote, "
+        "and `play_url`, the episode's audio from that second. Newest episode "
+        "first, then in time order; paginated.",
+        responses={
+            200: CitationSerializer(many=True),
+            301: OpenApiResponse(description="Moved"),
+        },
+    )
+    @action(detail=True, filter_backends=[])
+    def citations(self, request: Request, slug: str) -> Response:
+        term_id = queries.published_term_id(slug)
+        if term_id is None:
+            return _moved(request, "term-citations", slug)
+        page = self.paginate_queryset(queries.term_citations(term_id))
+        data = CitationSerializer(
+            page, many=True, context=self.get_serializer_context()
+        ).data
+        return self.get_paginated_response(data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Episodes", description="Newest first; paginated."),
+    retrieve=extend_schema(
+        summary="One episode",
+        description="With its people and their roles, and how many segments "
+        "and published concepts it has.",
+        responses={200: EpisodeDetailSerializer},
+    ),
+)
+class EpisodeViewSet(ConditionalReadMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_field = "slug"
+    serializer_class = EpisodeSerializer
+    filter_backends: list[Any] = []
+
+    def get_queryset(self):
+        return queries.episodes()
+
+    def read_state(self) -> queries.State | None:
+        if self.action == "list":
+            return queries.episodes_state()
+        if self.action in ("retrieve", "terms"):
+            return queries.episode_state(self.kwargs["slug"])
+        return None
+
+    def retrieve(self, request: Request, slug: str) -> Response:
+        episode = queries.episode_detail(slug)
+        if episode is None:
+            raise exceptions.NotFound(f"No episode with the slug {slug!r}.")
+        context = self.get_serializer_context()
+        return Response(EpisodeDetailSerializer(episode, context=context).data)
+
+    @extend_schema(
+        summary="The concepts an episode cites",
+        description="Every published term cited in the episode, with its first "
+        "mention's time and the number of mentions, in order of first mention. "
+        "Not paginated. The call the show-notes site makes most.",
+        responses={200: EpisodeTermsSerializer},
+    )
+    @action(detail=True, filter_backends=[], pagination_class=None)
+    def terms(self, request: Request, slug: str) -> Response:
+        episode = queries.episode_brief(slug)
+        if episode is None:
+            raise exceptions.NotFound(f"No episode with the slug {slug!r}.")
+        items = queries.episode_terms(episode)
+        context = {**self.get_serializer_context(), "episode": episode}
+        data = {"episode": episode, "count": len(items), "results": items}
+        return Response(EpisodeTermsSerializer(data, context=context).data)
+
+
+class JSONLDRenderer(JSONRenderer):
+    media_type = "application/ld+json"
+    format = "jsonld"
+
+
+class GlossaryJsonLdView(ConditionalReadMixin, APIView):
+    """The whole published glossary as schema.org + SKOS JSON-LD."""
+
+    renderer_classes = [JSONLDRenderer, JSONRenderer]
+
+    def read_state(self) -> queries.State:
+        return queries.glossary_state()
+
+    @extend_schema(
+        summary="The glossary as JSON-LD",
+        description="Every published term as a schema.org `DefinedTerm` and "
+        "SKOS `Concept` (prefLabel, altLabel, hiddenLabel, definition, broader, "
+        "narrower, related) in a `DefinedTermSet`/`ConceptScheme`. "
+        "`application/ld+json`.",
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="JSON-LD document")
+        },
+    )
+    def get(self, request: Request) -> Response:
+        placeholder = "__slug__"
+        term_path = reverse("concept-detail", kwargs={"slug": placeholder})
+        term_url = request.build_absolute_uri(term_path)
+        document = jsonld.glossary_document(
+            queries.glossary(),
+            name=f"{settings.KB_SHOW_NAME} glossary",
+            set_url=request.build_absolute_uri(reverse("concept-list")),
+            term_url=lambda slug: term_url.replace(placeholder, slug),
+        )
+        return Response(document)
+
+
+class InvalidTranscript(exceptions.ValidationError):
+    default_code = "invalid_transcript"
+
+
+class TranscriptUploadView(APIView):
+    """Create or update an episode from a transcript file (staff token only)."""
+
+    permission_classes = [IsAdminUser]
+    parser_classes = [MultiPartParser, FormParser]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # A wrong method is a 405 whoever asks, before any 401 or 403.
+        if request.method not in ("POST", "OPTIONS"):
+            raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Upload a transcript",
+        description="Creates the episode, or updates it in place (editors' "
+        "citations kept), as `manage.py ingest_transcript` does. Needs "
+        "`Authorization: Token <key>` of a staff user. 201 when the episode is "
+        "new, 200 otherwise; a file that cannot be parsed is a 400 naming the "
+        "line, and nothing is written.",
+        request=TranscriptUploadSerializer,
+        responses={201: IngestResultSerializer, 200: IngestResultSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        limit = settings.KB_TRANSCRIPT_MAX_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit + MULTIPART_SLACK:
+            raise PayloadTooLarge(f"The transcript is over the limit of {limit} bytes.")
+        form = TranscriptUploadSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        fields = form.validated_data
+        upload = fields["file"]
+        if upload.size > limit:
+            raise PayloadTooLarge(f"The transcript is over the limit of {limit} bytes.")
+        try:
+            result = episode_ingest_transcript(
+                data=upload.read(),
+                filename=upload.name,
+                format=fields.get("format"),
+                show=fields.get("show"),
+                slug=fields.get("slug"),
+                audio_url=fields.get("audio_url"),
+            )
+        except TranscriptError as error:
+            raise InvalidTranscript({"file": [f"{upload.name}: {error}"]}) from None
+        context = {"request": request, "view": self, "format": self.format_kwarg}
+        episode = queries.episode_detail(result.episode.slug)
+        body = {
+            "episode": episode,
+            "created": result.created,
+            "unchanged": result.unchanged,
+            "segments": {
+                "created": result.segments_created,
+                "updated": result.segments_updated,
+                "deleted": result.segments_deleted,
+            },
+            "citations": {
+                "moved": result.citations_moved,
+                "dropped": result.citations_dropped,
+            },
+            "people_created": result.people_created,
+            "summary": result.summary(),
+        }
+        location = api_reverse(
+            "api:episode-detail", kwargs={"slug": episode.slug}, request=request
+        )
+        return Response(
+            IngestResultSerializer(body, context=context).data,
+            status=201 if result.created else 200,
+            headers={"Location": location, "Cache-Control": "no-store"},
+        )
+
+
+class ApiRootView(APIView):
+    """Where everything is."""
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request) -> Response:
+        def url(name: str) -> str:
+            return api_reverse(name, request=request)
+
+        return Response(
+            {
+                "terms": url("api:term-list"),
+                "episodes": url("api:episode-list"),
+                "glossary": url("api:glossary-jsonld"),
+                "transcripts": url("api:transcript-upload"),
+                "link": url("api:link"),
+                "schema": url("api-schema"),
+                "docs": url("api-docs"),
+            }
+        )
