@@ -19,6 +19,8 @@ PAGE = """<!doctype html>
 <h1>Concepts in this episode</h1>
 <ul id="concepts"></ul>
 <p id="status">loading</p>
+<div id="notes">We talk about open source and RLHF today.</div>
+<p id="linked">loading</p>
 <script>
 const params = new URLSearchParams(location.search);
 const url = `${params.get("api")}/api/v1/episodes/${params.get("episode")}/terms/`;
@@ -38,6 +40,20 @@ fetch(url)
     status.textContent = `ok ${data.count} etag=${response.headers.get("ETag")}`;
   })
   .catch((error) => { status.textContent = `refused: ${error.name}`; });
+const notes = document.getElementById("notes");
+fetch(`${params.get("api")}/api/v1/link/`, {
+  method: "POST",
+  headers: {"Content-Type": "application/json"},
+  body: JSON.stringify({html: notes.innerHTML}),
+})
+  .then(async (response) => {
+    const data = await response.json();
+    notes.innerHTML = data.html;
+    document.getElementById("linked").textContent = `linked ${data.matches.length}`;
+  })
+  .catch((error) => {
+    document.getElementById("linked").textContent = `refused: ${error.name}`;
+  });
 </script>
 </html>
 """
@@ -87,6 +103,13 @@ def test_the_show_notes_site_reads_an_episodes_concepts_through_cors(
     first = links.first
     assert first.get_attribute("href").startswith(f"{live_server.url}/concepts/")
     assert "#t=" in first.get_attribute("data-play")
+    page.wait_for_function(
+        "!document.getElementById('linked').textContent.startsWith('loading')"
+    )
+    linked = page.locator("#notes a.kb-term")
+    assert page.locator("#linked").inner_text() == f"linked {linked.count()}"
+    assert linked.count() >= 1
+    assert linked.first.get_attribute("href").startswith(f"{live_server.url}/concepts/")
     page.screenshot(path=artifacts / "api-cors-show-notes.png")
 
     # A fresh browser (the first answer is in this one's HTTP cache for a
