@@ -160,3 +160,38 @@ class LinkErrorTests(TestCase):
         response = self.post_raw(json.dumps({"text": "x"}))
         self.error(response, 429)
         assert int(response["Retry-After"]) > 0
+
+
+@override_settings(
+    KB_NUM_PROXIES=1,
+    REST_FRAMEWORK={
+        **__import__("django.conf").conf.settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "2/minute", "user": None},
+    },
+)
+class ThrottleBehindAProxyTests(TestCase):
+    def post(self, forwarded):
+        return self.client.post(
+            URL,
+            json.dumps({"text": "x"}),
+            content_type="application/json",
+            HTTP_X_FORWARDED_FOR=forwarded,
+            REMOTE_ADDR="10.0.0.1",
+        )
+
+    def setUp(self):
+        from django.core.cache import cache
+
+        cache.clear()
+
+    def test_rotating_forged_addresses_does_not_evade_the_throttle(self):
+        statuses = [
+            self.post(f"198.51.100.{n}, 203.0.113.5").status_code for n in range(3)
+        ]
+        assert statuses == [200, 200, 429]
+
+    def test_another_real_client_behind_the_same_proxy_has_its_own_count(self):
+        for _ in range(2):
+            self.post("203.0.113.5")
+        assert self.post("203.0.113.5").status_code == 429
+        assert self.post("203.0.113.6").status_code == 200
