@@ -373,6 +373,26 @@ class WikipediaArticle(models.Model):
     def __str__(self) -> str:
         return f"{self.term}: {self.title or self.get_status_display()}"
 
+    @classmethod
+    def shown_for(cls, term: Term) -> WikipediaArticle | None:
+        """The stored summary readers see, if any (pages and API alike).
+
+        A found article shows; so does the last good summary kept after a
+        failed refresh (status "error"). A missing or disambiguation result
+        means the article no longer fits the term, so nothing shows.
+        """
+        try:
+            article = term.wikipedia
+        except cls.DoesNotExist:
+            return None
+        if not article.summary.strip() or not article.title:
+            return None
+        if article.status == cls.Status.FOUND:
+            return article
+        if article.status == cls.Status.ERROR and article.fetched_at:
+            return article
+        return None
+
 
 class GlossaryVersionManager(models.Manager):
     def current(self) -> int:

@@ -118,7 +118,7 @@ def concept_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
     glossary = current_glossary()
     definition_html = _linked_definition(term, glossary)
-    wikipedia = _shown_wikipedia(term)
+    wikipedia = WikipediaArticle.shown_for(term)
     mentions = selectors.concept_citations(term)
     episode_url = slug_urls("episode-detail")
     url = request.build_absolute_uri(term_url(term.slug))
@@ -161,26 +161,6 @@ def _concept_not_found(request: HttpRequest, slug: str) -> HttpResponse:
         {"suggestions": suggestions, "query": words, "site_name": _site_name()},
         status=404,
     )
-
-
-def _shown_wikipedia(term: Term) -> WikipediaArticle | None:
-    """The stored summary, if it is one to show.
-
-    A found article shows; so does the last good summary kept after a
-    failed refresh (status "error"). A missing or disambiguation result
-    means the article no longer fits the term, so nothing shows.
-    """
-    try:
-        article = term.wikipedia
-    except WikipediaArticle.DoesNotExist:
-        return None
-    if not article.summary.strip() or not article.title:
-        return None
-    if article.status == WikipediaArticle.Status.FOUND:
-        return article
-    if article.status == WikipediaArticle.Status.ERROR and article.fetched_at:
-        return article
-    return None
 
 
 def _linked_definition(term: Term, glossary: Glossary) -> SafeString:

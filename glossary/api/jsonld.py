@@ -16,10 +16,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from ..models import Alias
+from ..models import Alias, WikipediaArticle
 from ..wikipedia.attribution import article_url
 from .queries import Glossary
-from .serializers import shown_wikipedia
 
 SCHEMA = "https://schema.org/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -96,7 +95,7 @@ def glossary_document(
             targets = sorted({urls[other] for other in others if other in urls})
             if targets:
                 concept[key] = targets
-        article = shown_wikipedia(term)
+        article = WikipediaArticle.shown_for(term)
         if article is not None:
             concept["schema:sameAs"] = article_url(article)
         concept["schema:dateModified"] = term.updated_at.isoformat()

@@ -192,25 +192,6 @@ class WikipediaSerializer(serializers.Serializer):
         }
 
 
-def shown_wikipedia(term: Term) -> WikipediaArticle | None:
-    """The stored summary, if it is one to show (as the concept page decides).
-
-    A found article shows; so does the last good summary kept after a failed
-    refresh. A missing or disambiguation result shows nothing.
-    """
-    try:
-        article = term.wikipedia
-    except WikipediaArticle.DoesNotExist:
-        return None
-    if not article.summary.strip() or not article.title:
-        return None
-    if article.status == WikipediaArticle.Status.FOUND:
-        return article
-    if article.status == WikipediaArticle.Status.ERROR and article.fetched_at:
-        return article
-    return None
-
-
 class TermSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     label = serializers.CharField(help_text="The preferred label.")
@@ -252,7 +233,7 @@ class TermDetailSerializer(TermSerializer):
 
     @extend_schema_field(WikipediaSerializer(allow_null=True))
     def get_wikipedia(self, term: Term) -> dict[str, Any] | None:
-        article = shown_wikipedia(term)
+        article = WikipediaArticle.shown_for(term)
         if article is None:
             return None
         return WikipediaSerializer(article, context=self.context).data
