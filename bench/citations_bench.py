@@ -20,7 +20,6 @@ growing linearly with the number of episodes (see the per-episode columns).
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -28,14 +27,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault(
-    "DATABASE_URL",
-    os.environ.get(
-        "KB_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kb_bench_citations"
-    ),
-)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
-os.environ.setdefault("DEBUG", "1")
 
 
 def cpu(function) -> float:
@@ -49,18 +40,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    import django
-    import psycopg
+    from bench._database import fresh_database
 
-    url = os.environ["DATABASE_URL"]
-    server, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    fresh_database("postgres://postgres@127.0.0.1:5432/kb_bench_citations")
 
     from glossary.matchers import current_glossary
     from glossary.models import Citation, Episode, Segment, Term
