@@ -1,6 +1,6 @@
 """The admin's Wikipedia tools: the action on selected terms and the term's page.
 
-glossary/admin.py wires them into TermAdmin; these tests wire them into an
+glossary/admin/terms.py wires them into TermAdmin; these tests wire them into an
 admin site of their own, so they hold whatever else TermAdmin does. Requests
 to Wikipedia are answered at httpx's transport (the network's edge) from the
 recordings, so the code under test runs unchanged.
@@ -18,13 +18,10 @@ from django.test import TestCase, override_settings
 from django.urls import path, reverse
 from django.utils import timezone
 
+from glossary.admin.actions import ACTION_LIMIT, fetch_from_wikipedia
+from glossary.admin.wikipedia import wikipedia_admin_urls
 from glossary.models import Alias, Term, WikipediaArticle
 from glossary.wikipedia.recorded import RecordedMediaWiki
-from glossary.wikipedia_admin import (
-    ACTION_LIMIT,
-    fetch_from_wikipedia,
-    wikipedia_admin_urls,
-)
 
 RLHF = "Reinforcement learning from human feedback"
 SITE = "wikipedia_test_admin"

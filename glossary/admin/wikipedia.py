@@ -1,9 +1,8 @@
-"""The admin's Wikipedia tools: an action on selected terms and a page per term.
+"""The term's Wikipedia page in the admin, and its panel on the term's page.
 
-Wired into `TermAdmin` by glossary/admin.py (`actions` and `get_urls`). Both
-call services only; the page shows the stored result (GET never calls
-Wikipedia) and what changed since the previous fetch, with buttons to fetch
-again and to copy the summary into the definition.
+The page shows the stored result (GET never calls Wikipedia) and what
+changed since the previous fetch, with buttons to fetch again and to copy the
+summary into the definition. Both call services only.
 """
 
 from __future__ import annotations
@@ -15,73 +14,25 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 
-from .models import Term, WikipediaArticle
-from .services.wikipedia import (
-    WikipediaTally,
+from ..models import Term, WikipediaArticle
+from ..services.wikipedia import (
     term_copy_wikipedia_summary,
     term_fetch_wikipedia,
     term_wikipedia_candidates,
 )
-from .wikipedia import Status, make_client
-from .wikipedia.attribution import attribution_html, revision_url
-from .wikipedia.diff import word_diff
+from ..wikipedia import Status
+from ..wikipedia.attribution import article_url, attribution_html, revision_url
+from ..wikipedia.diff import word_diff
 
-# An editor waits for the action: more terms than this belong to
-# `manage.py enrich_wikipedia`.
-ACTION_LIMIT = 20
-# Problems listed one by one after an action; the rest are counted.
-ACTION_MESSAGES = 10
-
-_LEVELS = {
+STATUS_LEVELS = {
     Status.FOUND: messages.SUCCESS,
     Status.MISSING: messages.WARNING,
     Status.DISAMBIGUATION: messages.WARNING,
     Status.ERROR: messages.ERROR,
 }
-
-
-@admin.action(description="Fetch from Wikipedia", permissions=["change"])
-def fetch_from_wikipedia(modeladmin, request: HttpRequest, queryset) -> None:
-    """Look the selected terms up, one request at a time, and report.
-
-    Stops at the first failed request: when Wikipedia is unreachable the
-    other terms would each wait out the same timeout.
-    """
-    count = queryset.count()
-    if count > ACTION_LIMIT:
-        modeladmin.message_user(
-            request,
-            f"{count} terms selected: fetch at most {ACTION_LIMIT} at a time here, "
-            "or run `manage.py enrich_wikipedia` for many.",
-            messages.WARNING,
-        )
-        return
-    tally = WikipediaTally()
-    stopped = False
-    with make_client() as client:
-        for term in queryset.prefetch_related("aliases"):
-            article = term_fetch_wikipedia(term=term, client=client)
-            tally.add(term, article)
-            if article.status == Status.ERROR:
-                stopped = tally.total < count
-                break
-    summary = f"Wikipedia: {tally.summary()}."
-    if stopped:
-        summary += f" Stopped after {tally.total} of {count} terms: try again later."
-    modeladmin.message_user(
-        request, summary, messages.WARNING if tally.problems else messages.SUCCESS
-    )
-    for term, article in tally.problems[:ACTION_MESSAGES]:
-        modeladmin.message_user(
-            request, f"{term}: {article.message}", _LEVELS[article.status]
-        )
-    if len(tally.problems) > ACTION_MESSAGES:
-        modeladmin.message_user(
-            request,
-            f"… and {len(tally.problems) - ACTION_MESSAGES} more without an article.",
-            messages.WARNING,
-        )
 
 
 def wikipedia_admin_urls(model_admin: admin.ModelAdmin) -> list[URLPattern]:
@@ -134,7 +85,7 @@ def term_wikipedia_view(
                     text = f"{text} {article.message}"
             else:
                 text = article.message
-            messages.add_message(request, _LEVELS[article.status], text)
+            messages.add_message(request, STATUS_LEVELS[article.status], text)
             return redirect(here)
         if action == "copy":
             try:
@@ -187,3 +138,53 @@ def _int_or_none(value: str | None) -> int | None:
         return int(value) if value else None
     except ValueError:
         return None
+
+
+def wikipedia_panel(obj: Term | None) -> str:
+    """What is stored for the term; fetching and copying happen on its page."""
+    if obj is None or obj.pk is None:
+        return "Save the term first."
+    page_url = reverse("admin:glossary_term_wikipedia", args=[obj.pk])
+    try:
+        article = obj.wikipedia
+    except WikipediaArticle.DoesNotExist:
+        return format_html(
+            'Not looked up yet. <a href="{}">Fetch from Wikipedia</a>.', page_url
+        )
+    parts = [
+        format_html(
+            "<strong>{}</strong>{}",
+            article.get_status_display(),
+            format_html(": {}", article.message) if article.message else "",
+        )
+    ]
+    if article.title:
+        parts.append(
+            format_html(
+                '<a href="{}" target="_blank" rel="noopener">{}</a>{}',
+                article_url(article),
+                article.title,
+                format_html(" (fetched {:%Y-%m-%d %H:%M})", article.fetched_at)
+                if article.fetched_at
+                else "",
+            )
+        )
+    if article.summary:
+        parts.append(
+            format_html(
+                '<div class="kb-wikipedia-summary">{}</div>'
+                '<div class="kb-quiet">{}</div>',
+                Truncator(article.summary).chars(1200),
+                attribution_html(article),
+            )
+        )
+    parts.append(
+        format_html(
+            '<a href="{}">Fetch again, or copy the summary into the definition</a>',
+            page_url,
+        )
+    )
+    return format_html(
+        '<div class="kb-wikipedia">{}</div>',
+        format_html_join("", "<p>{}</p>", ((part,) for part in parts)),
+    )

@@ -1,0 +1,182 @@
+"""Bulk actions on selected terms; each calls one service and reports."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Count, F, Value, When
+from django.http import HttpRequest, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from ..models import Term
+from ..services.terms import terms_merge, terms_publish, terms_set_status
+from ..services.wikipedia import WikipediaTally, term_fetch_wikipedia
+from ..wikipedia import Status, make_client
+from .wikipedia import STATUS_LEVELS
+
+
+@admin.action(description="Publish selected terms", permissions=["change"])
+def publish_terms(modeladmin, request, queryset):
+    result = terms_publish(terms=queryset)
+    if result.published:
+        modeladmin.message_user(
+            request,
+            f"Published {len(result.published)} "
+            f"term{'s' if len(result.published) != 1 else ''}: "
+            + ", ".join(term.label for term in result.published)
+            + ".",
+            messages.SUCCESS,
+        )
+    if result.refused:
+        modeladmin.message_user(
+            request,
+            format_html(
+                "Not published, as they have no definition or short definition "
+                "yet: {}.",
+                format_html_join(
+                    ", ",
+                    '<a href="{}">{}</a>',
+                    (
+                        (reverse("admin:glossary_term_change", args=[t.pk]), t.label)
+                        for t in result.refused
+                    ),
+                ),
+            ),
+            messages.WARNING,
+        )
+    if result.already:
+        modeladmin.message_user(
+            request,
+            f"Already published: {', '.join(t.label for t in result.already)}.",
+            messages.INFO,
+        )
+
+
+def _status_action(status: str, description: str, verb: str):
+    @admin.action(description=description, permissions=["change"])
+    def action(modeladmin, request, queryset):
+        changed = terms_set_status(terms=queryset, status=status)
+        modeladmin.message_user(
+            request,
+            f"{verb} {len(changed)} term{'s' if len(changed) != 1 else ''}"
+            + (": " + ", ".join(t.label for t in changed) if changed else "")
+            + ".",
+            messages.SUCCESS,
+        )
+
+    action.__name__ = f"set_{status}"
+    return action
+
+
+send_to_draft = _status_action(
+    Term.Status.DRAFT, "Send selected terms to draft", "Sent to draft"
+)
+reject_terms = _status_action(Term.Status.REJECTED, "Reject selected terms", "Rejected")
+
+
+@admin.action(
+    description="Merge selected terms into one…", permissions=["change", "delete"]
+)
+def merge_terms(modeladmin, request, queryset):
+    """Ask which term survives (an intermediate page), then merge."""
+    terms = list(
+        queryset.annotate(citation_count=Count("citations")).order_by(
+            Case(When(status=Term.Status.PUBLISHED, then=Value(0)), default=Value(1)),
+            F("score").desc(nulls_last=True),
+            "label",
+        )
+    )
+    if len(terms) < 2:
+        modeladmin.message_user(
+            request, "Select at least two terms to merge.", messages.WARNING
+        )
+        return None
+    chosen = request.POST.get("survivor")
+    if chosen and request.POST.get("post") == "yes":
+        survivor = next((t for t in terms if str(t.pk) == chosen), None)
+        if survivor is None:
+            modeladmin.message_user(
+                request, "Choose one of the selected terms to keep.", messages.ERROR
+            )
+            return None
+        others = [t for t in terms if t.pk != survivor.pk]
+        try:
+            terms_merge(survivor=survivor, others=others)
+        except ValidationError as error:
+            modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
+            return None
+        modeladmin.message_user(
+            request,
+            f"Merged {', '.join(t.label for t in others)} into {survivor.label}: "
+            "their labels, citations and relations moved, and their old addresses "
+            "(" + ", ".join(t.slug for t in others) + ") now redirect to it.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(
+            reverse("admin:glossary_term_change", args=[survivor.pk])
+        )
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": "Merge terms",
+        "opts": modeladmin.opts,
+        "terms": terms,
+        "suggested": terms[0],
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "action": "merge_terms",
+        "select_across": request.POST.get("select_across", "0"),
+    }
+    request.current_app = modeladmin.admin_site.name
+    return TemplateResponse(request, "admin/glossary/term/merge.html", context)
+
+
+# An editor waits for the action: more terms than this belong to
+# `manage.py enrich_wikipedia`.
+ACTION_LIMIT = 20
+# Problems listed one by one after an action; the rest are counted.
+ACTION_MESSAGES = 10
+
+
+@admin.action(description="Fetch from Wikipedia", permissions=["change"])
+def fetch_from_wikipedia(modeladmin, request: HttpRequest, queryset) -> None:
+    """Look the selected terms up, one request at a time, and report.
+
+    Stops at the first failed request: when Wikipedia is unreachable the
+    other terms would each wait out the same timeout.
+    """
+    count = queryset.count()
+    if count > ACTION_LIMIT:
+        modeladmin.message_user(
+            request,
+            f"{count} terms selected: fetch at most {ACTION_LIMIT} at a time here, "
+            "or run `manage.py enrich_wikipedia` for many.",
+            messages.WARNING,
+        )
+        return
+    tally = WikipediaTally()
+    stopped = False
+    with make_client() as client:
+        for term in queryset.prefetch_related("aliases"):
+            article = term_fetch_wikipedia(term=term, client=client)
+            tally.add(term, article)
+            if article.status == Status.ERROR:
+                stopped = tally.total < count
+                break
+    summary = f"Wikipedia: {tally.summary()}."
+    if stopped:
+        summary += f" Stopped after {tally.total} of {count} terms: try again later."
+    modeladmin.message_user(
+        request, summary, messages.WARNING if tally.problems else messages.SUCCESS
+    )
+    for term, article in tally.problems[:ACTION_MESSAGES]:
+        modeladmin.message_user(
+            request, f"{term}: {article.message}", STATUS_LEVELS[article.status]
+        )
+    if len(tally.problems) > ACTION_MESSAGES:
+        modeladmin.message_user(
+            request,
+            f"… and {len(tally.problems) - ACTION_MESSAGES} more without an article.",
+            messages.WARNING,
+        )

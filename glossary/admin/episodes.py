@@ -1,0 +1,243 @@
+"""Episodes (with their transcript upload), segments and people."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+
+from ..models import Episode, Person, Segment
+from ..services.ingest import episode_ingest_transcript
+from ..transcripts import TranscriptError
+from .display import audio_link, clock
+from .forms import TranscriptUploadForm
+from .inlines import AppearanceInline
+
+
+class SegmentAutocompleteView(AutocompleteJsonView):
+    """Segments shown by episode, time, speaker and words, not just an id."""
+
+    def serialize_result(self, obj, to_field_name):
+        text = Truncator(" ".join(obj.text.split())).chars(110)
+        episode = f"#{obj.episode.number}" if obj.episode.number else obj.episode.slug
+        speaker = obj.speaker_label or "?"
+        return {
+            "id": str(getattr(obj, to_field_name)),
+            "text": f"{episode} {clock(obj.start)} {speaker}: {text}",
+        }
+
+
+@admin.register(Episode)
+class EpisodeAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "show",
+        "number",
+        "published_on",
+        "length",
+        "segment_count",
+        "transcript_format",
+    ]
+    list_filter = ["show"]
+    search_fields = ["title", "slug"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "show",
+                    "number",
+                    "title",
+                    "slug",
+                    "published_on",
+                    "audio_url",
+                    "page_url",
+                    "duration",
+                ]
+            },
+        ),
+        (
+            "Transcript",
+            {
+                "fields": [
+                    "transcript_filename",
+                    "transcript_format",
+                    "transcript_sha256",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+        ("Segments", {"fields": ["segments_table"]}),
+    ]
+    readonly_fields = [
+        "slug",
+        "transcript_filename",
+        "transcript_format",
+        "transcript_sha256",
+        "created_at",
+        "updated_at",
+        "segments_table",
+    ]
+    inlines = [AppearanceInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    change_list_template = "admin/glossary/episode/change_list.html"
+    change_form_template = "admin/glossary/episode/change_form.html"
+
+    def get_urls(self):
+        upload = self.admin_site.admin_view(self.upload_view)
+        return [
+            path("upload/", upload, name="glossary_episode_upload"),
+            path("<int:object_id>/upload/", upload, name="glossary_episode_reupload"),
+            *super().get_urls(),
+        ]
+
+    def upload_view(self, request: HttpRequest, object_id: int | None = None):
+        """Ingest a transcript file: a new episode, or this episode's new text."""
+        episode = None
+        if object_id is not None:
+            episode = self.get_object(request, str(object_id))
+            if episode is None:
+                return self._get_obj_does_not_exist_redirect(
+                    request, self.opts, str(object_id)
+                )
+            if not self.has_change_permission(request, episode):
+                raise PermissionDenied
+        elif not self.has_add_permission(request):
+            raise PermissionDenied
+        form = TranscriptUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = episode_ingest_transcript(
+                    data=upload.read(),
+                    filename=upload.name,
+                    format=form.cleaned_data["format"] or None,
+                    audio_url=form.cleaned_data["audio_url"] or None,
+                    episode=episode,
+                )
+            except TranscriptError as error:
+                form.add_error("file", f"{upload.name}: {error}")
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(request, result.summary(), messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:glossary_episode_change", args=[result.episode.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "form": form,
+            "episode": episode,
+            "title": f"Upload a transcript for {episode}"
+            if episode
+            else "Upload a transcript",
+            "max_bytes": settings.KB_TRANSCRIPT_MAX_BYTES,
+        }
+        return TemplateResponse(request, "admin/glossary/episode/upload.html", context)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(num_segments=Count("segments"))
+
+    @admin.display(description="segments", ordering="num_segments")
+    def segment_count(self, obj: Episode) -> int:
+        return obj.num_segments
+
+    @admin.display(description="length", ordering="duration")
+    def length(self, obj: Episode) -> str:
+        return clock(obj.duration)
+
+    @admin.display(description="segments (from the transcript; read-only)")
+    def segments_table(self, obj: Episode | None) -> str:
+        """The transcript's turns as a table, not an inline formset.
+
+        Read-only rows as formset forms would post two fields each, and a
+        three-hour transcript would overflow DATA_UPLOAD_MAX_NUMBER_FIELDS
+        when the episode's metadata is saved.
+        """
+        if obj is None or obj.pk is None:
+            return "—"
+        rows = [
+            (
+                segment.order,
+                audio_link(
+                    obj.audio_url, segment.start, approximate=segment.start_estimated
+                ),
+                str(segment.speaker or segment.speaker_label or "—"),
+                segment.text,
+            )
+            for segment in obj.segments.select_related("speaker").order_by("order")
+        ]
+        if not rows:
+            return "No segments: ingest a transcript."
+        return format_html(
+            '<table class="kb-segments"><thead><tr><th>#</th><th>Time</th>'
+            "<th>Speaker</th><th>Text</th></tr></thead><tbody>{}</tbody></table>",
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                rows,
+            ),
+        )
+
+
+@admin.register(Segment)
+class SegmentAdmin(admin.ModelAdmin):
+    """Read-only: searchable, and the source of the citation autocomplete."""
+
+    list_display = ["episode", "time", "speaker_label", "excerpt"]
+    list_filter = ["episode"]
+    list_select_related = ["episode"]
+    search_fields = ["text", "speaker_label", "episode__title"]
+    fields = ["episode", "order", "start", "start_estimated", "end", "speaker", "text"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("episode", "speaker")
+
+    def get_urls(self):
+        return [
+            path(
+                "autocomplete/",
+                self.admin_site.admin_view(
+                    SegmentAutocompleteView.as_view(admin_site=self.admin_site)
+                ),
+                name="glossary_segment_autocomplete",
+            ),
+            *super().get_urls(),
+        ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="time", ordering="start")
+    def time(self, obj: Segment) -> str:
+        return audio_link(
+            obj.episode.audio_url, obj.start, approximate=obj.start_estimated
+        )
+
+    @admin.display(description="text")
+    def excerpt(self, obj: Segment) -> str:
+        return Truncator(obj.text).chars(120)
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_names"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}

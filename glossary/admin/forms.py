@@ -1,0 +1,267 @@
+"""The admin's forms and formsets: validation asks the services' rules.
+
+A form refuses what the service would refuse, with the same words, so an
+editor sees the problem beside the field instead of a failed save.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html
+
+from ..linking.normalize import normalize_label
+from ..models import Alias, Citation, Episode, Term
+from ..services.citations import citation_build_manual
+from ..services.terms import label_owner, label_taken_message, slug_is_free
+
+# Rows a term page shows; a term cited hundreds of times shows the first ones.
+CITATIONS_SHOWN = 100
+
+
+def _changes_since(term: Term, version: int) -> tuple[list[str], list[str]]:
+    """The fields changed since `version` of the term, and by whom."""
+    records = Term.history.filter(id=term.pk).select_related("history_user")
+    base = records.filter(version=version).order_by("-history_id").first()
+    newer = records.order_by("history_id")
+    if base is not None:
+        newer = newer.filter(history_id__gt=base.history_id)
+    newer = list(newer)
+    users = sorted(
+        {str(record.history_user) for record in newer if record.history_user}
+    )
+    if base is None or not newer:
+        return [], users
+    delta = newer[-1].diff_against(base)
+    names = [
+        str(Term._meta.get_field(change.field).verbose_name)
+        for change in delta.changes
+        if change.field not in {"version", "updated_at", "created_at"}
+    ]
+    return names, users
+
+
+# The term's form: the stale-edit check lives here and in term_update.
+
+
+class TermForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Term
+        fields = [
+            "label",
+            "slug",
+            "status",
+            "kind",
+            "short_definition",
+            "definition",
+            "wikipedia_title",
+            "related",
+            "broader",
+        ]
+        widgets = {
+            "short_definition": forms.TextInput(attrs={"class": "vLargeTextField"}),
+            "definition": forms.Textarea(
+                attrs={"rows": 14, "class": "vLargeTextField kb-markdown-source"}
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict: dict[str, Any] | None = None
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = (
+                "The concept page's address. Left blank it is made from the label; "
+                "when the label or slug changes, the old address redirects here."
+            )
+        instance = self.instance
+        if instance.pk is not None:
+            version = instance.version
+            if getattr(instance, "_history", None) is not None:
+                # Reverting to an old version: the check is against what is
+                # stored now, not the version being restored.
+                version = (
+                    Term.objects.filter(pk=instance.pk)
+                    .values_list("version", flat=True)
+                    .first()
+                ) or version
+            self.initial["version"] = version
+
+    def clean_label(self) -> str:
+        label = self.cleaned_data["label"].strip()
+        owner = label_owner(label, exclude=self.instance)
+        if owner is not None:
+            raise ValidationError(label_taken_message(label, owner))
+        return label
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data.get("slug") or ""
+        if slug and not slug_is_free(slug, term=self.instance):
+            raise ValidationError(
+                f"The address “{slug}” is used by another term, or was one of its "
+                "old addresses."
+            )
+        return slug
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.instance.pk is not None:
+            self._check_version(cleaned.get("version"))
+        if cleaned.get("status") == Term.Status.PUBLISHED and not (
+            (cleaned.get("short_definition") or "").strip()
+            or (cleaned.get("definition") or "").strip()
+        ):
+            self.add_error(
+                "status",
+                "A published term needs a definition or a short definition: write "
+                "one, or save it as a draft.",
+            )
+        return cleaned
+
+    def _check_version(self, expected: int | None) -> None:
+        stored = Term.objects.filter(pk=self.instance.pk)
+        if connection.in_atomic_block:
+            # Held until the save: no other save can slip in between.
+            stored = stored.select_for_update()
+        current = stored.first()
+        if current is None:
+            raise ValidationError(
+                "This term no longer exists: it was deleted or merged into another "
+                "term meanwhile. Your changes were not saved."
+            )
+        if expected == current.version:
+            return
+        fields, users = _changes_since(current, expected or 0)
+        self.conflict = {
+            "current": current,
+            "expected": expected,
+            "fields": fields,
+            "users": users,
+        }
+        history_url = reverse("admin:glossary_term_history", args=[current.pk])
+        change_url = reverse("admin:glossary_term_change", args=[current.pk])
+        who = ", ".join(users) or "someone else"
+        what = ", ".join(fields) or "the term"
+        raise ValidationError(
+            format_html(
+                "{} saved this term while you were editing it (you loaded version "
+                "{}, it is now version {}; changed: {}). Your changes were NOT "
+                "saved, and nothing was overwritten: they are still in the form "
+                'below. <a href="{}">See what changed in the history</a>, then '
+                '<a href="{}" target="_blank">open the current version</a> and '
+                "make your changes there.",
+                who,
+                expected if expected is not None else "?",
+                current.version,
+                what,
+                history_url,
+                change_url,
+            ),
+            code="conflict",
+        )
+
+
+class AliasInlineForm(forms.ModelForm):
+    kind = forms.ChoiceField(
+        choices=[c for c in Alias.Kind.choices if c[0] != Alias.Kind.PREFERRED],
+        initial=Alias.Kind.ALTERNATIVE,
+    )
+
+    class Meta:
+        model = Alias
+        fields = ["label", "kind", "case_sensitive"]
+
+
+class AliasInlineFormSet(BaseInlineFormSet):
+    """Refuses a label that names another term, naming that term."""
+
+    def clean(self) -> None:
+        super().clean()
+        term = self.instance
+        seen = {normalize_label(term.label)} if term.label else set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+                continue
+            label = (form.cleaned_data.get("label") or "").strip()
+            key = normalize_label(label)
+            if not key:
+                continue
+            if form.has_changed() or form.instance.pk is None:
+                owner = label_owner(label, exclude=term)
+                if owner is not None:
+                    form.add_error("label", label_taken_message(label, owner))
+                    continue
+                if key in seen:
+                    form.add_error(
+                        "label", f"“{label}” is already a label of this term."
+                    )
+                    continue
+            seen.add(key)
+
+
+class CitationFormSet(BaseInlineFormSet):
+    """At most `CITATIONS_SHOWN` rows, featured first.
+
+    Each row posts a few fields; a term cited hundreds of times would
+    otherwise overflow DATA_UPLOAD_MAX_NUMBER_FIELDS when the page is saved.
+    """
+
+    def get_queryset(self):
+        if not hasattr(self, "_limited"):
+            queryset = super().get_queryset()
+            shown = list(queryset.values_list("pk", flat=True)[:CITATIONS_SHOWN])
+            self._limited = queryset.filter(pk__in=shown)
+        return self._limited
+
+
+class ManualCitationForm(forms.ModelForm):
+    start_char = forms.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="Optional: the mention's first character.",
+    )
+    end_char = forms.IntegerField(required=False, min_value=1)
+
+    class Meta:
+        model = Citation
+        fields = ["segment", "start_char", "end_char"]
+
+
+class ManualCitationFormSet(BaseInlineFormSet):
+    """Validates each new citation with the service that will store it."""
+
+    def clean(self) -> None:
+        super().clean()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or not data.get("segment") or self._should_delete_form(form):
+                continue
+            try:
+                citation_build_manual(
+                    term=self.instance,
+                    segment=data["segment"],
+                    start_char=data.get("start_char"),
+                    end_char=data.get("end_char"),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+
+
+class TranscriptUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Transcript file",
+        help_text="Plain text with [HH:MM:SS] markers, WebVTT, SRT, Podcasting 2.0 "
+        "JSON or HTML.",
+    )
+    format = forms.ChoiceField(
+        choices=[("", "Detect from the file"), *Episode.TranscriptFormat.choices],
+        required=False,
+    )
+    audio_url = forms.URLField(required=False, assume_scheme="https")

@@ -1,0 +1,489 @@
+"""Terms, their labels and their citations: the curation pages.
+
+Editors review candidate terms by score with the evidence extraction left,
+write definitions beside a rendered preview and the stored Wikipedia
+summary, and publish, reject or merge in bulk. Nothing here writes by
+itself: saves, actions and imports go through `glossary.services`, which
+check the rules (one label names one term, published terms have a
+definition) and refuse stale edits (`Term.version`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import (
+    Case,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KeyTextTransform
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV
+from simple_history.admin import SimpleHistoryAdmin
+
+from ..import_export import TermResource
+from ..linking.normalize import normalize_label
+from ..models import Alias, Citation, Episode, Term
+from ..rendering import render_markdown
+from ..services.citations import citation_add_manual, citation_delete, citation_update
+from ..services.terms import (
+    alias_add,
+    alias_delete,
+    alias_update,
+    term_create,
+    term_update,
+)
+from .actions import (
+    fetch_from_wikipedia,
+    merge_terms,
+    publish_terms,
+    reject_terms,
+    send_to_draft,
+)
+from .display import TermColumns, audio_link
+from .filters import DefinitionFilter, EpisodeFilter
+from .forms import AliasInlineFormSet, ManualCitationFormSet, TermForm
+from .inlines import AliasInline, CitationInline, ManualCitationInline
+from .wikipedia import wikipedia_admin_urls
+
+
+def next_candidate(term: Term) -> Term | None:
+    """The candidate after `term` in the review queue (by score), or the first."""
+    queue = (
+        Term.objects.filter(status=Term.Status.CANDIDATE)
+        .exclude(pk=term.pk)
+        .order_by(F("score").desc(nulls_last=True), "label", "pk")
+    )
+    if term.score is not None:
+        after = queue.filter(
+            Q(score__lt=term.score)
+            | Q(score__isnull=True)
+            | Q(score=term.score, label__gt=term.label)
+        )
+    else:
+        after = queue.filter(score__isnull=True, label__gt=term.label)
+    return after.first() or queue.first()
+
+
+TERM_FIELDS = [
+    "label",
+    "slug",
+    "status",
+    "kind",
+    "short_definition",
+    "definition",
+    "wikipedia_title",
+    "related",
+    "broader",
+]
+
+
+@admin.register(Term)
+class TermAdmin(TermColumns, ImportExportMixin, SimpleHistoryAdmin):
+    form = TermForm
+    resource_classes = [TermResource]
+    import_formats = [CSV]
+    export_formats = [CSV]
+    import_template_name = "admin/glossary/term/import.html"
+    list_display = [
+        "label",
+        "status",
+        "kind",
+        "score_shown",
+        "frequency",
+        "episode_count",
+        "first_mention",
+        "speakers",
+        "quote",
+        "other_labels",
+        "defined",
+    ]
+    list_filter = ["status", EpisodeFilter, "kind", DefinitionFilter]
+    search_fields = [
+        "label",
+        "aliases__label",
+        "short_definition",
+        "definition",
+    ]
+    ordering = [
+        Case(When(status=Term.Status.CANDIDATE, then=Value(0)), default=Value(1)),
+        F("score").desc(nulls_last=True),
+        "label",
+    ]
+    list_per_page = 100
+    actions = [
+        publish_terms,
+        send_to_draft,
+        reject_terms,
+        merge_terms,
+        fetch_from_wikipedia,
+    ]
+    autocomplete_fields = ["related", "broader"]
+    readonly_fields = [
+        "definition_preview",
+        "wikipedia_panel",
+        "evidence_panel",
+        "score",
+        "published_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["label", "slug", "status", "kind", "version"]}),
+        (
+            "Definition",
+            {
+                "fields": [
+                    "short_definition",
+                    "definition",
+                    "definition_preview",
+                    "wikipedia_panel",
+                    "wikipedia_title",
+                ],
+                "classes": ["kb-definition"],
+            },
+        ),
+        ("Related concepts", {"fields": ["related", "broader"]}),
+        (
+            "Evidence from the transcripts",
+            {"fields": ["evidence_panel", "score", "published_at", "updated_at"]},
+        ),
+    ]
+    history_list_display = ["version", "status"]
+    object_history_template = "admin/glossary/term/object_history.html"
+
+    class Media:
+        css = {"all": ["admin/glossary/term.css"]}
+        js = ["admin/glossary/term.js"]
+
+    # Reads.
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Term]:
+        first_audio = Episode.objects.filter(
+            slug=KeyTextTransform("first_episode", OuterRef("evidence"))
+        ).values("audio_url")[:1]
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(first_audio_url=Subquery(first_audio))
+            .prefetch_related(
+                Prefetch(
+                    "aliases",
+                    queryset=Alias.objects.exclude(kind=Alias.Kind.PREFERRED).order_by(
+                        "label"
+                    ),
+                    to_attr="other_aliases",
+                )
+            )
+        )
+
+    def get_inlines(self, request, obj):
+        if obj is None:
+            return [AliasInline]
+        return [AliasInline, CitationInline, ManualCitationInline]
+
+    def get_urls(self):
+        opts = self.opts
+        urls = [
+            path(
+                "preview-markdown/",
+                self.admin_site.admin_view(self.preview_view),
+                name=f"{opts.app_label}_{opts.model_name}_preview",
+            )
+        ]
+        # The term's Wikipedia page (glossary/admin/wikipedia.py).
+        urls += wikipedia_admin_urls(self)
+        return urls + super().get_urls()
+
+    # Saving: through the services only.
+
+    def save_model(self, request, obj: Term, form: TermForm, change: bool) -> None:
+        data = form.cleaned_data
+        fields = {name: data[name] for name in TERM_FIELDS if name in data}
+        if change:
+            if "label" in form.changed_data and "slug" not in form.changed_data:
+                # The address follows a new label; the old one redirects.
+                fields.pop("slug", None)
+            term_update(term=obj, expected_version=data.get("version"), **fields)
+        else:
+            created = term_create(
+                label=fields["label"],
+                kind=fields.get("kind", Term.Kind.CONCEPT),
+                status=fields.get("status", Term.Status.DRAFT),
+                short_definition=fields.get("short_definition", ""),
+                definition=fields.get("definition", ""),
+                slug=fields.get("slug") or "",
+                wikipedia_title=fields.get("wikipedia_title", ""),
+                related=fields.get("related", ()),
+                broader=fields.get("broader", ()),
+            )
+            obj.pk = created.pk
+            for model_field in Term._meta.concrete_fields:
+                setattr(obj, model_field.attname, getattr(created, model_field.attname))
+            obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change) -> None:
+        # Relations were saved by the service with the term.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        term = form.instance
+        formset.save(commit=False)  # fills new/changed/deleted_objects
+        if isinstance(formset, AliasInlineFormSet):
+            preferred = normalize_label(term.label)
+            for alias in formset.deleted_objects:
+                if alias.normalized != preferred:
+                    alias_delete(alias=alias)
+            for alias, _ in formset.changed_objects:
+                alias_update(
+                    alias=alias,
+                    label=alias.label,
+                    kind=alias.kind,
+                    case_sensitive=alias.case_sensitive,
+                )
+            for alias in formset.new_objects:
+                alias_add(
+                    term=term,
+                    label=alias.label,
+                    kind=alias.kind,
+                    case_sensitive=alias.case_sensitive,
+                )
+        elif isinstance(formset, ManualCitationFormSet):
+            for index, citation in enumerate(formset.new_objects):
+                data = next(
+                    f.cleaned_data for f in formset.forms if f.instance is citation
+                )
+                # The stored citation replaces the form's, for the change message.
+                formset.new_objects[index] = citation_add_manual(
+                    term=term,
+                    segment=data["segment"],
+                    start_char=data.get("start_char"),
+                    end_char=data.get("end_char"),
+                )
+        elif formset.model is Citation:
+            for citation in formset.deleted_objects:
+                citation_delete(citation=citation)
+            for citation, _ in formset.changed_objects:
+                citation_update(citation=citation, featured=citation.featured)
+        else:  # pragma: no cover - no other inlines
+            raise ValueError(f"Unexpected formset for {formset.model}")
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            # A service refused after the form validated (another save won a
+            # race); the transaction was rolled back, nothing is half-saved.
+            self.message_user(
+                request,
+                "Not saved: " + " ".join(error.messages),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        form = context["adminform"].form
+        conflict = getattr(form, "conflict", None)
+        if conflict:
+            context["conflict"] = self._conflict_rows(form, conflict)
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def _conflict_rows(self, form: TermForm, conflict: dict[str, Any]) -> dict:
+        """What is stored now beside what this editor submitted, field by field."""
+        current: Term = conflict["current"]
+        rows = []
+        for name in [
+            "label",
+            "slug",
+            "status",
+            "kind",
+            "short_definition",
+            "definition",
+            "wikipedia_title",
+        ]:
+            theirs = getattr(current, name)
+            yours = form.data.get(name, "")
+            if str(theirs) != str(yours):
+                rows.append(
+                    {
+                        "field": Term._meta.get_field(name).verbose_name,
+                        "theirs": theirs,
+                        "yours": yours,
+                    }
+                )
+        return {**conflict, "rows": rows}
+
+    def response_change(self, request, obj: Term) -> HttpResponse:
+        if "_savenext" not in request.POST:
+            return super().response_change(request, obj)
+        following = next_candidate(obj)
+        if following is None:
+            self.message_user(
+                request,
+                f"Saved “{obj.label}”. No candidates are left to review.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:glossary_term_changelist"))
+        self.message_user(
+            request,
+            f"Saved “{obj.label}”. Next candidate: “{following.label}”.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(
+            reverse("admin:glossary_term_change", args=[following.pk])
+        )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        with transaction.atomic():
+            return super().history_form_view(
+                request, object_id, version_id, extra_context
+            )
+
+    def history_view(self, request, object_id, extra_context=None):
+        labels = (
+            Alias.history.filter(term_id=object_id)
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")[:200]
+        )
+        extra_context = {**(extra_context or {}), "label_history": labels}
+        return super().history_view(request, object_id, extra_context)
+
+    def preview_view(self, request: HttpRequest) -> HttpResponse:
+        """Render Markdown as the concept page will (POST, for the live preview)."""
+        return _preview(request, self)
+
+    # Import and export (django-import-export): curators only.
+
+    def has_import_permission(self, request) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request) -> bool:
+        return self.has_view_or_change_permission(request)
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        # The confirm step imports for real: one bad row rolls back all.
+        kwargs["rollback_on_validation_errors"] = True
+        return kwargs
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            lines = sorted(
+                {number + 1 for number, _ in result.row_errors()}
+                | {row.number + 1 for row in result.invalid_rows}
+            )
+            self.message_user(
+                request,
+                "Nothing was imported: the file has errors on line"
+                + ("s " if len(lines) != 1 else " ")
+                + ", ".join(map(str, lines))
+                + ". Upload it again to see them.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:glossary_term_import"))
+        return super().process_result(result, request)
+
+
+@require_POST
+def _preview(request: HttpRequest, model_admin: TermAdmin) -> HttpResponse:
+    if not (
+        model_admin.has_add_permission(request)
+        or model_admin.has_change_permission(request)
+    ):
+        raise PermissionDenied
+    text = request.POST.get("text", "")
+    return HttpResponse(render_markdown(text), content_type="text/html; charset=utf-8")
+
+
+@admin.register(Alias)
+class AliasAdmin(SimpleHistoryAdmin):
+    """Labels' own pages: their history and revert (linked from a term's history).
+
+    Labels are edited on their term's page; this admin is not in the index.
+    """
+
+    list_display = ["label", "term", "kind", "case_sensitive"]
+    list_select_related = ["term"]
+    search_fields = ["label"]
+    fields = ["term", "label", "kind", "case_sensitive"]
+    readonly_fields = ["term"]
+
+    def has_module_permission(self, request):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.kind == Alias.Kind.PREFERRED:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj: Alias, form, change) -> None:
+        if Alias.objects.filter(pk=obj.pk).exists():
+            alias_update(
+                alias=obj,
+                label=obj.label,
+                kind=obj.kind,
+                case_sensitive=obj.case_sensitive,
+            )
+        else:  # Restoring a deleted label from its history.
+            restored = alias_add(
+                term=obj.term,
+                label=obj.label,
+                kind=obj.kind,
+                case_sensitive=obj.case_sensitive,
+            )
+            obj.pk = restored.pk
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        try:
+            with transaction.atomic():
+                return super().history_form_view(
+                    request, object_id, version_id, extra_context
+                )
+        except ValidationError as error:
+            self.message_user(
+                request, "Not restored: " + " ".join(error.messages), messages.ERROR
+            )
+            return HttpResponseRedirect(request.get_full_path())
+
+
+@admin.register(Citation)
+class CitationAdmin(admin.ModelAdmin):
+    """All citations, for finding and featuring; new ones are added on a term."""
+
+    list_display = ["term", "episode", "time", "source", "featured", "quote"]
+    list_filter = ["source", "featured", "episode"]
+    list_select_related = ["term", "episode"]
+    search_fields = ["term__label", "quote"]
+    fields = ["term", "episode", "time", "segment", "quote", "source", "featured"]
+    readonly_fields = ["term", "episode", "time", "segment", "quote", "source"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="time", ordering="seconds")
+    def time(self, obj: Citation) -> str:
+        return audio_link(
+            obj.episode.audio_url, obj.seconds, approximate=obj.approximate
+        )
+
+    def save_model(self, request, obj: Citation, form, change) -> None:
+        citation_update(citation=obj, featured=obj.featured)
+
+    def delete_model(self, request, obj: Citation) -> None:
+        citation_delete(citation=obj)
