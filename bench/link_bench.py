@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from glossary.linking import Entry, Matcher  # noqa: E402
-from glossary.linking.matcher import marked_text  # noqa: E402
+from glossary.linking.folding import marked_text  # noqa: E402
 
 TRANSCRIPT = ROOT / "fixtures" / "retort-ep04-developing-llms.txt"
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "import_export",
     "axes",
@@ -234,8 +235,8 @@ REST_FRAMEWORK = {
 }
 
 # OpenAPI 3 (drf-spectacular): served at /api/schema/, committed as
-# docs/openapi.yaml. The docs page loads Swagger UI from jsDelivr (the
-# sidecar package is not installed); its view widens the CSP for that host.
+# docs/openapi.yaml. The docs page serves Swagger UI from kb's own static
+# files (drf-spectacular-sidecar), so it works offline under the site's CSP.
 SPECTACULAR_SETTINGS = {
     "TITLE": "kb API",
     "DESCRIPTION": (
@@ -247,10 +248,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "SWAGGER_UI_DIST": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5",
-    "SWAGGER_UI_FAVICON_HREF": (
-        "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/favicon-32x32.png"
-    ),
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "AliasKindEnum": "glossary.models.Alias.Kind",
         "TermKindEnum": "glossary.models.Term.Kind",

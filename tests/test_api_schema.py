@@ -11,7 +11,9 @@ parameters, path slugs both random and real) and checks every answer: no
 5xx, a status code, content type, headers and body the schema documents.
 """
 
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import schemathesis
@@ -52,17 +54,48 @@ def test_the_schema_is_served(client):
     assert as_json.json()["info"]["title"] == "kb API"
 
 
-def test_the_docs_page_loads_swagger_ui_under_a_narrow_csp(client):
+class _Assets(HTMLParser):
+    """Every address a page makes the browser load (src, href, srcset)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value and name in ("src", "href"):
+                self.urls.append(value)
+            elif value and name == "srcset":
+                self.urls += [part.split()[0] for part in value.split(",")]
+
+
+def test_the_docs_page_loads_only_same_origin_assets(client):
     response = client.get("/api/docs/")
     assert response.status_code == 200
-    assert b"swagger-ui" in response.content
-    assert b'src="/api/docs/?script=' in response.content
-    policy = response["Content-Security-Policy"]
+    assert b'<div id="swagger-ui">' in response.content
+    parser = _Assets()
+    parser.feed(response.content.decode())
+    assert any(url.endswith("swagger-ui-bundle.js") for url in parser.urls)
+    for url in parser.urls:
+        parts = urlsplit(url)
+        assert not parts.scheme and not parts.netloc, f"{url} is on another origin"
+        asset = client.get(url)
+        assert asset.status_code == 200, url
+        assert asset.getvalue(), f"{url} is empty"
+
+
+def test_the_docs_page_has_the_same_csp_as_every_page(client):
+    policy = client.get("/api/docs/")["Content-Security-Policy"]
+    assert policy == client.get("/api/schema/")["Content-Security-Policy"]
     script_src = next(
         part for part in policy.split(";") if part.strip().startswith("script-src")
     )
-    assert "https://cdn.jsdelivr.net" in script_src
-    assert "unsafe-inline" not in script_src
+    assert script_src.strip() == "script-src 'self'"
+
+
+def test_the_docs_page_start_up_script_is_served_from_the_site(client):
+    response = client.get("/api/docs/")
+    assert b'src="/api/docs/?script=' in response.content
     script = client.get("/api/docs/?script=")
     assert script.status_code == 200
     assert script["Content-Type"].startswith("application/javascript")

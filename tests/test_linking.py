@@ -35,8 +35,9 @@ from glossary.linking import (
     link_html,
     normalize_label,
 )
+from glossary.linking.folding import case_form, normalise
 from glossary.linking.html import safe_href
-from glossary.linking.matcher import case_form, normalise, plural_forms
+from glossary.linking.matcher import plural_forms
 from glossary.linking.normalize import (
     FOLD_TABLE,
     WHITESPACE,

@@ -13,17 +13,10 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from glossary.models import Alias, Citation, Term
-from glossary.search import (
-    FallbackSearchBackend,
-    PostgresSearchBackend,
-    clean_query,
-    get_search_backend,
-    letter_swaps,
-    lexeme_spans,
-    needle_spans,
-    search,
-    snippet,
-)
+from glossary.search import clean_query, get_search_backend, search
+from glossary.search.fallback import FallbackSearchBackend
+from glossary.search.postgres import PostgresSearchBackend
+from glossary.search.text import letter_swaps, lexeme_spans, needle_spans, snippet
 from glossary.services.ingest import episode_ingest_transcript
 
 from .factories import make_alias, make_term, new_glossary_version

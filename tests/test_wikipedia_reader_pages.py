@@ -32,7 +32,7 @@ READER_MODULES = [
     "glossary/views.py",
     "glossary/api",
     "glossary/templatetags",
-    "glossary/search.py",
+    "glossary/search",
     "glossary/selectors.py",
     "glossary/rendering.py",
 ]

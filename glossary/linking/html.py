@@ -32,7 +32,8 @@ from bisect import bisect_right
 from collections.abc import Callable, Collection
 from html.parser import HTMLParser
 
-from .matcher import Match, Matcher, _Chunks, _make_match
+from .folding import OffsetMap
+from .matcher import Match, Matcher, make_match
 
 #: Elements never linked inside: links, code, headings, and every element
 #: whose content is not ordinary flow text (raw text, forms, foreign
@@ -175,11 +176,11 @@ def _text_runs(source: str, skip: frozenset[str]) -> list[tuple[int, int]]:
     return runs
 
 
-def _decode(raw: str) -> tuple[str, _Chunks | None]:
+def _decode(raw: str) -> tuple[str, OffsetMap | None]:
     """The text a run shows, and where each entity's replacement came from."""
     if "&" not in raw:
         return raw, None
-    chunks = _Chunks()
+    chunks = OffsetMap()
     pieces: list[str] = []
     done = 0
     length = 0
@@ -189,11 +190,8 @@ def _decode(raw: str) -> tuple[str, _Chunks | None]:
         length += start - done
         text = html_lib.unescape(match.group())
         pieces.append(text)
-        chunks.f_starts.append(length)
-        chunks.o_starts.append(start)
-        chunks.o_ends.append(end)
+        chunks.add(length, length + len(text), start, end)
         length += len(text)
-        chunks.f_ends.append(length)
         done = end
     pieces.append(raw[done:])
     return "".join(pieces), chunks
@@ -252,7 +250,7 @@ def link_html(
     if not runs:
         return html, []
     texts: list[str] = []
-    maps: list[_Chunks | None] = []
+    maps: list[OffsetMap | None] = []
     starts: list[int] = []
     length = 0
     for start, end in runs:
@@ -301,6 +299,6 @@ def link_html(
         pieces.append(html[start:end])
         pieces.append("</a>")
         done = end
-        matches.append(_make_match(start, end, html[start:end], term, match.label))
+        matches.append(make_match(start, end, html[start:end], term, match.label))
     pieces.append(html[done:])
     return "".join(pieces), matches

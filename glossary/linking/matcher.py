@@ -2,28 +2,22 @@
 
 How a text is searched
 ----------------------
-1. The text is folded the way labels are (NFKC, case folded, apostrophes
-   unified, hyphens and white space as spaces). For most texts folding keeps
-   every character where it was, and a handful of C-level string calls do
-   it. Only characters that normalisation grows or shrinks ("ﬁ", "İ", "ß",
-   a letter followed by a combining accent) go through a slower path that
-   records where their folded form came from.
-2. Runs of spaces become one space, again remembering where.
-3. Every character that is not a word character (spaces, punctuation,
-   emoji) becomes a boundary marker, U+001F, and one more marker pads each
-   end. Keys are made the same way with a marker on both sides, so the
+1. The text is folded the way labels are, runs of spaces collapsed, and
+   every non-word character turned into a boundary marker, with one more
+   marker at each end (`folding.PreparedText`, which also maps spans back).
+   Keys are made the same way with a marker on both sides, so the
    automaton only reports whole words: "open" cannot match inside "reopen",
    because the key starts with a marker and "reopen" has none before its
    "o". The boundary check runs in C, the marked text has the length of
    the folded one (so no offset map), and the number of candidates, which
    is the Python work per text, follows real mentions.
-4. A marker stands for any non-word character, so a key made from a label
+2. A marker stands for any non-word character, so a key made from a label
    with spaces or punctuation inside ("open source", "AT&T") is confirmed
    against the folded text; so is a case-sensitive label, against the
    original. Single words, most of the reports, need no check.
-5. One pass of the Aho-Corasick automaton reports every candidate;
+3. One pass of the Aho-Corasick automaton reports every candidate;
    leftmost-longest selection happens while streaming them, in end order.
-6. Only the matches kept are mapped back to offsets in the original string.
+4. Only the matches kept are mapped back to offsets in the original string.
 
 Plurals are extra keys ("foundation models" → the label "foundation model"),
 which costs a node or three per label and no work at search time.
@@ -37,9 +31,6 @@ so ".NET" is not found in "ASP.NET" nor "C++" in "C++11".
 
 from __future__ import annotations
 
-import re
-import string
-import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable
@@ -47,17 +38,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from .normalize import (
-    FOLD_TABLE,
-    attaches,
-    fold,
-    fold_keep_case,
-    folds_alone,
-    is_word_char,
-)
-
-MARK = "\x1f"
-"""Word-boundary marker: every non-word character of the scanned text is one."""
+from .folding import MARK, PreparedText, case_form, mark_boundaries, normalise
 
 # An automaton value is one int: the length of the match (bits 0-9), the
 # number of spaces to confirm for a multi-word label (bits 10-13), a flag for
@@ -72,19 +53,6 @@ _CHECK = _COMPLEX | _SPACES_MAX << _SPACES_SHIFT
 _KID_SHIFT = 15
 # Longest label kept: its plurals ("-ies") must still fit the length bits.
 _MAX_LABEL = _LEN_MASK - 3
-
-_ASCII_NON_WORD = "".join(c for c in map(chr, range(128)) if not is_word_char(c))
-_ASCII_TO_MARK = str.maketrans(dict.fromkeys(_ASCII_NON_WORD, MARK))
-_ASCII_BYTES = bytes(range(128))
-# Folding ASCII is lowering it and turning separators into spaces: one
-# `str.translate` through its ASCII fast path.
-_ASCII_FOLD = str.maketrans(
-    {
-        **{c: " " for c in map(chr, range(128)) if c.translate(FOLD_TABLE) == " "},
-        **{c: c.lower() for c in string.ascii_uppercase},
-    }
-)
-_SPACES = re.compile(" +")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +83,7 @@ _set_term = Match.term_id.__set__  # type: ignore[attr-defined]
 _set_label = Match.label.__set__  # type: ignore[attr-defined]
 
 
-def _make_match(start: int, end: int, text: str, term_id: int, label: str) -> Match:
+def make_match(start: int, end: int, text: str, term_id: int, label: str) -> Match:
     """Build a Match through its slot descriptors, twice as fast as `Match(...)`.
 
     A dense text yields thousands of matches, and the frozen dataclass
@@ -128,159 +96,6 @@ def _make_match(start: int, end: int, text: str, term_id: int, label: str) -> Ma
     _set_term(match, term_id)
     _set_label(match, label)
     return match
-
-
-# --------------------------------------------------------------------------
-# Folding with offsets
-# --------------------------------------------------------------------------
-
-
-class _Chunks:
-    """Where the folded form of each grown or shrunk piece came from.
-
-    Between two chunks folded text and original run in step, so only the
-    chunks are stored: folded start/end and original start/end of each.
-    """
-
-    __slots__ = ("f_starts", "f_ends", "o_starts", "o_ends")
-
-    def __init__(self) -> None:
-        self.f_starts: list[int] = []
-        self.f_ends: list[int] = []
-        self.o_starts: list[int] = []
-        self.o_ends: list[int] = []
-
-    def start(self, pos: int) -> int:
-        i = bisect_right(self.f_starts, pos) - 1
-        if i < 0:
-            return pos
-        if pos < self.f_ends[i]:
-            return self.o_starts[i]
-        return pos + self.o_ends[i] - self.f_ends[i]
-
-    def end(self, pos: int) -> int:
-        """Original end of a span whose folded end (exclusive) is `pos`."""
-        i = bisect_right(self.f_starts, pos - 1) - 1
-        if i < 0:
-            return pos
-        if pos - 1 < self.f_ends[i]:
-            return self.o_ends[i]
-        return pos + self.o_ends[i] - self.f_ends[i]
-
-
-def fold_text(text: str) -> tuple[str, _Chunks | None]:
-    """Fold `text` like a label, returning the offsets map when one is needed.
-
-    A character and the combining marks after it are folded together (so
-    "e" + U+0301 becomes "é" as NFKC wants), every other character alone.
-    A piece whose folded form has other characters, or another length, is
-    recorded: an offset inside it maps to the whole piece. Returns `None`
-    for the map when the folded text is aligned character for character
-    with the input, which is the common case.
-    """
-    if text.isascii():
-        return text.translate(_ASCII_FOLD), None
-    pre = text.translate(FOLD_TABLE)
-    if unicodedata.is_normalized("NFKC", pre):
-        folded = pre.casefold()
-        if len(folded) == len(pre):
-            return folded, None
-    hits: list[int] = []
-    for char in set(pre):
-        if not folds_alone(char):
-            i = pre.find(char)
-            while i != -1:
-                hits.append(i)
-                i = pre.find(char, i + 1)
-    hits.sort()
-    chunks = _Chunks()
-    pieces: list[str] = []
-    length = len(pre)
-    done = 0  # end of the last piece recorded
-    scanned = 0  # end of the last piece looked at
-    folded_len = 0
-    for hit in hits:
-        if hit < scanned:
-            continue
-        start = hit
-        while start > 0 and attaches(pre[start]):
-            start -= 1
-        end = hit + 1
-        while end < length and attaches(pre[end]):
-            end += 1
-        scanned = end
-        piece = fold(text[start:end])
-        if len(piece) == end - start and piece == pre[start:end].casefold():
-            continue  # folds one for one after all: offsets need no record
-        if start > done:
-            pieces.append(pre[done:start].casefold())
-            folded_len += start - done
-        pieces.append(piece)
-        chunks.f_starts.append(folded_len)
-        chunks.o_starts.append(start)
-        chunks.o_ends.append(end)
-        folded_len += len(piece)
-        chunks.f_ends.append(folded_len)
-        done = end
-    if done < length:
-        pieces.append(pre[done:].casefold())
-    return "".join(pieces), chunks
-
-
-def _collapse(folded: str) -> tuple[str, list[int] | None, list[int] | None]:
-    """Runs of spaces as one; returns the text and where characters went.
-
-    `runs[i]` is the collapsed position just after the i-th shortened run,
-    `removed[i]` how many characters all runs up to it removed.
-    """
-    if "  " not in folded:
-        return folded, None, None
-    runs: list[int] = []
-    removed: list[int] = []
-    pieces: list[str] = []
-    total = 0
-    done = 0
-    i = folded.find("  ")
-    while i != -1:
-        end = _SPACES.match(folded, i).end()  # type: ignore[union-attr]
-        pieces.append(folded[done : i + 1])
-        runs.append(i + 1 - total)
-        total += end - i - 1
-        removed.append(total)
-        done = end
-        i = folded.find("  ", end)
-    pieces.append(folded[done:])
-    return "".join(pieces), runs, removed
-
-
-def _mark(text: str) -> str:
-    """Replace every non-word character (space included) by MARK.
-
-    ASCII text takes `str.translate`'s one-to-one ASCII fast path. Other
-    text replaces each non-word character present; finding which ones are
-    present goes through the UTF-8 bytes, where deleting every ASCII byte
-    is one fast call, because a `set` of the whole string is not.
-    """
-    if text.isascii():
-        return text.translate(_ASCII_TO_MARK)
-    others = text.encode("utf-8").translate(None, _ASCII_BYTES).decode("utf-8")
-    for char in set(others):
-        if not is_word_char(char):
-            text = text.replace(char, MARK)
-    for char in _ASCII_NON_WORD:
-        if char in text:
-            text = text.replace(char, MARK)
-    return text
-
-
-def normalise(text: str) -> str:
-    """The form a label is matched in: folded, spaces collapsed, stripped."""
-    return " ".join(fold_text(text)[0].split())
-
-
-def marked_text(text: str) -> str:
-    """The string the automaton scans for `text` (for benchmarks and tests)."""
-    return _Prepared(text).marked
 
 
 def plural_forms(form: str) -> list[str]:
@@ -298,46 +113,6 @@ def plural_forms(form: str) -> list[str]:
     if lower.endswith("y") and len(form) > 1 and lower[-2] not in "aeiou":
         return [form[:-1] + "ies", form + "s"]
     return [form + "s"]
-
-
-def case_form(text: str) -> str:
-    """A surface as a case-sensitive label is compared to it: not case folded."""
-    return " ".join(fold_keep_case(text).split())
-
-
-class _Prepared:
-    """A text ready to search: folded, collapsed, marked, and the way back.
-
-    The marked string is the collapsed one with a marker at each end, so a
-    position in it is one more than in the collapsed text; `span` goes on
-    from there through the collapsed runs and the folded chunks.
-    """
-
-    __slots__ = ("original", "folded", "marked", "chunks", "runs", "removed")
-
-    def __init__(self, original: str) -> None:
-        folded, self.chunks = fold_text(original)
-        self.folded, self.runs, self.removed = _collapse(folded)
-        self.original = original
-        self.marked = MARK + _mark(self.folded) + MARK
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """Original (start, end) of the characters marked[start:end]."""
-        start -= 1
-        end -= 1
-        runs = self.runs
-        if runs is not None:
-            removed = self.removed
-            i = bisect_right(runs, start)
-            if i:
-                start += removed[i - 1]  # type: ignore[index]
-            i = bisect_right(runs, end - 1)
-            if i:
-                end += removed[i - 1]  # type: ignore[index]
-        chunks = self.chunks
-        if chunks is not None:
-            return chunks.start(start), chunks.end(end)
-        return start, end
 
 
 # --------------------------------------------------------------------------
@@ -401,7 +176,7 @@ class Matcher:
                 (False, form),
                 *((True, p) for p in plural_forms(form)),
             ):
-                key = MARK + _mark(variant) + MARK
+                key = MARK + mark_boundaries(variant) + MARK
                 by_key.setdefault(key, []).append((plural, rank, index, variant))
 
         automaton = ahocorasick.Automaton()
@@ -481,7 +256,7 @@ class Matcher:
             return []
         if max_links is not None and max_links <= 0:
             return []
-        return self._find(_Prepared(text), first_only, max_links, skip_terms)
+        return self._find(PreparedText(text), first_only, max_links, skip_terms)
 
     def _skipped_values(self, skip_terms: Collection[int]) -> frozenset[int]:
         """Automaton values of every key that can stand for a skipped term."""
@@ -494,7 +269,7 @@ class Matcher:
 
     def _find(
         self,
-        prepared: _Prepared,
+        prepared: PreparedText,
         first_only: bool,
         max_links: int | None,
         skip_terms: Collection[int],
@@ -511,7 +286,7 @@ class Matcher:
         kid_entry = self._kid_entry
         labels = self._labels
         mask = _LEN_MASK
-        # The steps of `_make_match`, inlined: this loop runs once per match.
+        # The steps of `make_match`, inlined: this loop runs once per match.
         new, set_start, set_end = _new, _set_start, _set_end
         set_text, set_term, set_label = _set_text, _set_term, _set_label
         seen: set[int] = set()
@@ -552,7 +327,7 @@ class Matcher:
 
     def _scan(
         self,
-        prepared: _Prepared,
+        prepared: PreparedText,
         skipped: frozenset[int],
         skip_terms: Collection[int],
     ) -> list[int]:
@@ -612,7 +387,7 @@ class Matcher:
         value: int,
         start: int,
         end: int,
-        prepared: _Prepared,
+        prepared: PreparedText,
         skip_terms: Collection[int],
     ) -> int | None:
         """The option a checked key stands for at marked[start:end], if any."""

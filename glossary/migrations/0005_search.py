@@ -1,8 +1,8 @@
-"""Indexes for reader search (glossary/search.py), on PostgreSQL only.
+"""Indexes for reader search (glossary/search/postgres.py), on PostgreSQL only.
 
 Expression indexes, not stored columns, so the models (and the SQLite demo)
 stay as they are. The expressions below are repeated, character for
-character, in `glossary/search.py`: PostgreSQL uses an expression index only
+character, in `glossary/search/postgres.py`: PostgreSQL uses an expression index only
 for a query that spells the same expression, and
 `tests/test_pages_search.py` checks with EXPLAIN that it does.
 
