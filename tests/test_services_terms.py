@@ -13,17 +13,19 @@ from glossary.models import (
     TermRedirect,
     WikipediaArticle,
 )
-from glossary.services.terms import (
+from glossary.services.aliases import (
     AliasSpec,
-    TermConflict,
     alias_add,
     alias_delete,
     alias_update,
+    term_set_aliases,
+)
+from glossary.services.merge import terms_merge
+from glossary.services.terms import (
+    TermConflict,
     term_create,
     term_rename,
-    term_set_aliases,
     term_update,
-    terms_merge,
     terms_publish,
     terms_set_status,
 )

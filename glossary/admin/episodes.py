@@ -17,7 +17,7 @@ from django.utils.text import Truncator
 from ..models import Episode, Person, Segment
 from ..services.ingest import episode_ingest_transcript
 from ..transcripts import TranscriptError
-from .display import audio_link, clock
+from .display import audio_link, time_shown
 from .forms import TranscriptUploadForm
 from .inlines import AppearanceInline
 
@@ -31,7 +31,7 @@ class SegmentAutocompleteView(AutocompleteJsonView):
         speaker = obj.speaker_label or "?"
         return {
             "id": str(getattr(obj, to_field_name)),
-            "text": f"{episode} {clock(obj.start)} {speaker}: {text}",
+            "text": f"{episode} {time_shown(obj.start)} {speaker}: {text}",
         }
 
 
@@ -154,7 +154,7 @@ class EpisodeAdmin(admin.ModelAdmin):
 
     @admin.display(description="length", ordering="duration")
     def length(self, obj: Episode) -> str:
-        return clock(obj.duration)
+        return time_shown(obj.duration)
 
     @admin.display(description="segments (from the transcript; read-only)")
     def segments_table(self, obj: Episode | None) -> str:

@@ -38,14 +38,10 @@ from ..import_export import TermResource
 from ..linking.normalize import normalize_label
 from ..models import Alias, Citation, Episode, Term
 from ..rendering import render_markdown
+from ..services.aliases import alias_add, alias_delete, alias_update
 from ..services.citations import citation_add_manual, citation_delete, citation_update
-from ..services.terms import (
-    alias_add,
-    alias_delete,
-    alias_update,
-    term_create,
-    term_update,
-)
+from ..services.rules import EDITABLE_TERM_FIELDS, TERM_RELATION_FIELDS
+from ..services.terms import copy_term_fields, term_create, term_update
 from .actions import (
     fetch_from_wikipedia,
     merge_terms,
@@ -76,19 +72,6 @@ def next_candidate(term: Term) -> Term | None:
     else:
         after = queue.filter(score__isnull=True, label__gt=term.label)
     return after.first() or queue.first()
-
-
-TERM_FIELDS = [
-    "label",
-    "slug",
-    "status",
-    "kind",
-    "short_definition",
-    "definition",
-    "wikipedia_title",
-    "related",
-    "broader",
-]
 
 
 @admin.register(Term)
@@ -211,28 +194,14 @@ class TermAdmin(TermColumns, ImportExportMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj: Term, form: TermForm, change: bool) -> None:
         data = form.cleaned_data
-        fields = {name: data[name] for name in TERM_FIELDS if name in data}
+        fields = {name: data[name] for name in EDITABLE_TERM_FIELDS if name in data}
         if change:
             if "label" in form.changed_data and "slug" not in form.changed_data:
                 # The address follows a new label; the old one redirects.
                 fields.pop("slug", None)
             term_update(term=obj, expected_version=data.get("version"), **fields)
         else:
-            created = term_create(
-                label=fields["label"],
-                kind=fields.get("kind", Term.Kind.CONCEPT),
-                status=fields.get("status", Term.Status.DRAFT),
-                short_definition=fields.get("short_definition", ""),
-                definition=fields.get("definition", ""),
-                slug=fields.get("slug") or "",
-                wikipedia_title=fields.get("wikipedia_title", ""),
-                related=fields.get("related", ()),
-                broader=fields.get("broader", ()),
-            )
-            obj.pk = created.pk
-            for model_field in Term._meta.concrete_fields:
-                setattr(obj, model_field.attname, getattr(created, model_field.attname))
-            obj._state.adding = False
+            copy_term_fields(term_create(**fields), obj)
 
     def save_related(self, request, form, formsets, change) -> None:
         # Relations were saved by the service with the term.
@@ -305,15 +274,9 @@ class TermAdmin(TermColumns, ImportExportMixin, SimpleHistoryAdmin):
         """What is stored now beside what this editor submitted, field by field."""
         current: Term = conflict["current"]
         rows = []
-        for name in [
-            "label",
-            "slug",
-            "status",
-            "kind",
-            "short_definition",
-            "definition",
-            "wikipedia_title",
-        ]:
+        for name in EDITABLE_TERM_FIELDS:
+            if name in TERM_RELATION_FIELDS:
+                continue
             theirs = getattr(current, name)
             yours = form.data.get(name, "")
             if str(theirs) != str(yours):
