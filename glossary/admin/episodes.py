@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from ..models import Episode, Person, Segment
+from ..services.episodes import appearances_save, people_delete
 from ..services.ingest import episode_ingest_transcript
 from ..transcripts import TranscriptError
 from .display import audio_link, time_shown
@@ -148,6 +149,13 @@ class EpisodeAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(num_segments=Count("segments"))
 
+    def save_formset(self, request, form, formset, change) -> None:
+        formset.save(commit=False)  # fills changed_objects and deleted_objects
+        appearances_save(
+            changed=[appearance for appearance, _ in formset.changed_objects],
+            deleted=formset.deleted_objects,
+        )
+
     @admin.display(description="segments", ordering="num_segments")
     def segment_count(self, obj: Episode) -> int:
         return obj.num_segments
@@ -241,3 +249,9 @@ class PersonAdmin(admin.ModelAdmin):
     list_display = ["name", "short_names"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def delete_model(self, request, obj: Person) -> None:
+        people_delete(people=[obj])
+
+    def delete_queryset(self, request, queryset) -> None:
+        people_delete(people=queryset)
