@@ -18,15 +18,16 @@ from import_export import fields, resources, widgets
 
 from .linking.normalize import normalize_label
 from .models import Alias, Term
-from .services.terms import (
-    has_definition,
+from .services.aliases import term_set_aliases
+from .services.rules import (
+    NEEDS_DEFINITION,
     label_owner,
     label_taken_message,
-    slug_is_free,
-    term_create,
-    term_set_aliases,
-    term_update,
+    slug_taken_message,
+    term_has_definition,
+    term_slug_is_free,
 )
+from .services.terms import term_create, term_update
 
 ALIAS_SEPARATOR = "|"
 
@@ -123,15 +124,12 @@ class TermResource(resources.ModelResource):
         )
         if owner is not None:
             errors.setdefault("label", label_taken_message(instance.label, owner))
-        if instance.slug and not slug_is_free(instance.slug, term=instance):
-            errors.setdefault(
-                "slug",
-                f"The address “{instance.slug}” is an old address of another term.",
-            )
-        if instance.status == Term.Status.PUBLISHED and not has_definition(instance):
-            errors.setdefault(
-                "status", "A published term needs a definition or a short definition."
-            )
+        if instance.slug and not term_slug_is_free(instance.slug, term=instance):
+            errors.setdefault("slug", slug_taken_message(instance.slug))
+        if instance.status == Term.Status.PUBLISHED and not term_has_definition(
+            instance
+        ):
+            errors.setdefault("status", NEEDS_DEFINITION)
         problems = []
         for label in self._row_aliases(getattr(self, "_current_row", {})) or []:
             other = label_owner(label, exclude=instance)

@@ -15,9 +15,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from ..models import Episode, Person, Segment
+from ..services.episodes import appearances_save, people_delete
 from ..services.ingest import episode_ingest_transcript
 from ..transcripts import TranscriptError
-from .display import audio_link, clock
+from .display import audio_link, time_shown
 from .forms import TranscriptUploadForm
 from .inlines import AppearanceInline
 
@@ -31,7 +32,7 @@ class SegmentAutocompleteView(AutocompleteJsonView):
         speaker = obj.speaker_label or "?"
         return {
             "id": str(getattr(obj, to_field_name)),
-            "text": f"{episode} {clock(obj.start)} {speaker}: {text}",
+            "text": f"{episode} {time_shown(obj.start)} {speaker}: {text}",
         }
 
 
@@ -148,13 +149,20 @@ class EpisodeAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(num_segments=Count("segments"))
 
+    def save_formset(self, request, form, formset, change) -> None:
+        formset.save(commit=False)  # fills changed_objects and deleted_objects
+        appearances_save(
+            changed=[appearance for appearance, _ in formset.changed_objects],
+            deleted=formset.deleted_objects,
+        )
+
     @admin.display(description="segments", ordering="num_segments")
     def segment_count(self, obj: Episode) -> int:
         return obj.num_segments
 
     @admin.display(description="length", ordering="duration")
     def length(self, obj: Episode) -> str:
-        return clock(obj.duration)
+        return time_shown(obj.duration)
 
     @admin.display(description="segments (from the transcript; read-only)")
     def segments_table(self, obj: Episode | None) -> str:
@@ -241,3 +249,9 @@ class PersonAdmin(admin.ModelAdmin):
     list_display = ["name", "short_names"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def delete_model(self, request, obj: Person) -> None:
+        people_delete(people=[obj])
+
+    def delete_queryset(self, request, queryset) -> None:
+        people_delete(people=queryset)

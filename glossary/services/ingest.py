@@ -22,6 +22,7 @@ from ..transcripts import ParsedTranscript, TranscriptError, parse_transcript
 from ..transcripts.speakers import match_speaker
 from ..transcripts.timing import time_at
 from .extraction import RefreshResult, citations_refresh
+from .rules import unique_person_slug
 
 
 @dataclass
@@ -152,7 +153,7 @@ def _people_for(
         person = people.get(credit.name)
         if person is None:
             person = Person.objects.create(
-                name=credit.name, slug=_unique_person_slug(credit.name), bio=credit.bio
+                name=credit.name, slug=unique_person_slug(credit.name), bio=credit.bio
             )
             people[person.name] = person
             result.people_created.append(person.name)
@@ -172,7 +173,7 @@ def _people_for(
         )
         person = people.get(name) if name else None
         if person is None:
-            person = Person.objects.create(name=label, slug=_unique_person_slug(label))
+            person = Person.objects.create(name=label, slug=unique_person_slug(label))
             people[label] = person
             result.people_created.append(label)
         if label != person.name and label not in person.short_names:
@@ -181,14 +182,6 @@ def _people_for(
         Appearance.objects.get_or_create(episode=episode, person=person)
         speakers[label] = person
     return speakers
-
-
-def _unique_person_slug(name: str) -> str:
-    base = slugify(name)[:190] or "person"
-    slug, n = base, 2
-    while Person.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def _replace_segments(
