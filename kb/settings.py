@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from environs import validate
 
 from kb.env import BASE_DIR, env
+from kb.logs import JSON_FORMATTER
 
 DEBUG = env.bool("DEBUG", False)
 
@@ -278,15 +279,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "rename_fields": {
-                "asctime": "time",
-                "levelname": "level",
-                "name": "logger",
-            },
-        },
+        "json": JSON_FORMATTER,
         "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
     "handlers": {
