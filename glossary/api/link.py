@@ -18,7 +18,6 @@ from rest_framework.views import APIView
 
 from ..linking import DEFAULT_SKIP_ELEMENTS, link_html
 from ..matchers import Glossary, current_glossary
-from .schema import AutoSchema
 
 MAX_SKIPPED = 1000
 
@@ -174,21 +173,10 @@ LINK_REQUEST_SCHEMA = {
 }
 
 
-class LinkSchema(AutoSchema):
-    """The body is required: the raw schema above gives spectacular no hint."""
-
-    def _get_request_body(self, direction="request"):
-        body = super()._get_request_body(direction)
-        if body:
-            body["required"] = True
-        return body
-
-
 class LinkView(APIView):
     """Find the glossary's published concepts in a text or an HTML fragment."""
 
     parser_classes = [JSONParser]
-    schema = LinkSchema()
 
     @extend_schema(
         summary="Concept links in a text or HTML",
