@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.drainage import set_override
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
+from rest_framework.authentication import TokenAuthentication
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -184,9 +186,26 @@ class LinkSchema(AutoSchema):
         return body
 
 
+class OptionalTokenAuthentication(TokenAuthentication):
+    """A valid token names the caller (for its rate); a stale or malformed one
+    makes the call anonymous instead of a 401, since the endpoint is open to
+    all and one old token must not break linking on a site."""
+
+    def authenticate(self, request: Request):
+        try:
+            return super().authenticate(request)
+        except exceptions.AuthenticationFailed:
+            return None
+
+
+# The same `Authorization: Token` scheme on the wire: one component.
+set_override(OptionalTokenAuthentication, "suppress_collision_warning", True)
+
+
 class LinkView(APIView):
     """Find the glossary's published concepts in a text or an HTML fragment."""
 
+    authentication_classes = [OptionalTokenAuthentication]
     parser_classes = [JSONParser]
     schema = LinkSchema()
 

@@ -23,13 +23,14 @@ from drf_spectacular.utils import (
 from rest_framework import exceptions, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import IsAdminUser
+from rest_framework.permissions import BasePermission
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse as api_reverse
 from rest_framework.views import APIView
 
+from ..permissions import may_ingest_any
 from ..services.ingest import episode_ingest_transcript
 from ..transcripts import TranscriptError
 from . import jsonld, queries
@@ -223,10 +224,21 @@ class InvalidTranscript(exceptions.ValidationError):
     default_code = "invalid_transcript"
 
 
+class MayIngest(BasePermission):
+    """A staff account with the add or the change permission on episodes;
+    the service then checks the one the file needs."""
+
+    message = "This account may not upload transcripts."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and may_ingest_any(user))
+
+
 class TranscriptUploadView(APIView):
     """Create or update an episode from a transcript file (staff token only)."""
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [MayIngest]
     parser_classes = [MultiPartParser, FormParser]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
@@ -239,7 +251,9 @@ class TranscriptUploadView(APIView):
         summary="Upload a transcript",
         description="Creates the episode, or updates it in place (editors' "
         "citations kept), as `manage.py ingest_transcript` does. Needs "
-        "`Authorization: Token <key>` of a staff user. 201 when the episode is "
+        "`Authorization: Token <key>` of a staff user with the permission to add "
+        "episodes (a new one) or change them (an existing one), as in the admin: "
+        "editors may update episodes, not create them. 201 when the episode is "
         "new, 200 otherwise; a file that cannot be parsed is a 400 naming the "
         "line, and nothing is written.",
         request=TranscriptUploadSerializer,
@@ -267,6 +281,7 @@ class TranscriptUploadView(APIView):
                 show=fields.get("show"),
                 slug=fields.get("slug"),
                 audio_url=fields.get("audio_url"),
+                by=request.user,
             )
         except TranscriptError as error:
             raise InvalidTranscript({"file": [f"{upload.name}: {error}"]}) from None

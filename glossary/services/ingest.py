@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from ..models import Appearance, Citation, Episode, Person, Segment
+from ..permissions import require_ingest
 from ..transcripts import ParsedTranscript, TranscriptError, parse_transcript
 from ..transcripts.speakers import match_speaker
 from ..transcripts.timing import time_at
@@ -72,6 +74,7 @@ def episode_ingest_transcript(
     slug: str | None = None,
     audio_url: str | None = None,
     episode: Episode | None = None,
+    by: Any = None,
 ) -> IngestResult:
     """Create or update the episode a transcript file describes.
 
@@ -79,8 +82,13 @@ def episode_ingest_transcript(
     number, else the one with the slug (given, or made from the title). The
     citations of existing terms are brought up to date with the new text.
 
-    Raises `TranscriptError` for a file that cannot be parsed and
-    `ValidationError` for one that parses but cannot be stored; in both cases
+    `by` is the account asking (None for the operator at the shell): it
+    needs the permission to create or to change the episode the file turns
+    out to name (`glossary.permissions`).
+
+    Raises `TranscriptError` for a file that cannot be parsed,
+    `ValidationError` for one that parses but cannot be stored and
+    `PermissionDenied` for an account that may not write it; in every case
     nothing is written.
     """
     raw = data.encode() if isinstance(data, str) else data
@@ -103,6 +111,7 @@ def episode_ingest_transcript(
         else:
             episode = _find_episode(show, parsed.episode_number, slug)
         created = episode is None
+        require_ingest(by, creating=created, episode=episode)
         if episode is None:
             episode = Episode(show=show, number=parsed.episode_number, slug=slug)
         elif episode.transcript_sha256 == checksum and (
