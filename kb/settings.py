@@ -153,10 +153,16 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Trust X-Forwarded-Proto only when a proxy that sets it is configured.
 if env_bool("KB_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# How many proxies append to X-Forwarded-For in front of kb; the client's
-# address is read that many entries from the right, so a forged header
-# cannot choose it (throttles and login lockouts key on it).
-KB_NUM_PROXIES = int(os.environ.get("KB_NUM_PROXIES", "0"))
+# The proxies in front of kb (addresses or networks, comma-separated):
+# X-Forwarded-For is read only on requests that arrive from one of them, so
+# a client reaching gunicorn directly cannot choose its address (throttles
+# and login lockouts key on it; see kb/net.py). The old count of proxies
+# trusted any sender and is refused.
+KB_TRUSTED_PROXIES = env_list("KB_TRUSTED_PROXIES")
+if os.environ.get("KB_NUM_PROXIES"):
+    raise ImproperlyConfigured(
+        "KB_NUM_PROXIES is gone: list the proxies' addresses in KB_TRUSTED_PROXIES."
+    )
 
 # Request bodies: the link endpoint takes up to 1 MB of JSON.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("KB_MAX_BODY_BYTES", str(1024 * 1024)))
@@ -205,7 +211,7 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # The API (glossary/api): JSON only, read by anyone, written with a staff
 # token; pages capped at 100 items; every error one JSON shape. Rates are per
-# client address (KB_NUM_PROXIES decides which one); an empty rate turns that
+# client address (kb.net.client_ip decides which one); an empty rate turns that
 # throttle off.
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -226,7 +232,6 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("KB_API_ANON_RATE", "1200/minute") or None,
         "user": os.environ.get("KB_API_USER_RATE", "6000/minute") or None,
     },
-    "NUM_PROXIES": KB_NUM_PROXIES,
     "DEFAULT_PAGINATION_CLASS": "glossary.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
