@@ -195,10 +195,13 @@ AXES_VERBOSE = False
 
 # A shared cache (Redis) when configured, so every app process agrees.
 if os.environ.get("REDIS_URL"):
+    # Fail soft (kb/cache.py): Redis down is no cache, logged, never a 500;
+    # short timeouts so an unreachable host costs little.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "kb.cache.FailSoftRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
     }
     # An import's file waits between preview and confirm; with several app

@@ -96,7 +96,7 @@ class HealthTests(TestCase):
     def test_healthz_reports_the_database(self):
         response = self.client.get("/healthz")
         assert response.status_code == 200
-        assert response.json() == {"status": "ok", "database": "ok"}
+        assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
         assert "no-cache" in response["Cache-Control"]
 
 
