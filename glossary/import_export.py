@@ -6,6 +6,12 @@ to terms by slug. Saving goes through the term services, so an import obeys
 the same rules as the term page (one label names one term, a published term
 has a definition, the history records each change); a row that breaks one
 is reported, and nothing is imported.
+
+Cells a spreadsheet would run as a formula (starting `=`, `+`, `-`, `@`, a
+tab or a carriage return: `=HYPERLINK(...)`, `+cmd|...`) are exported with a
+leading `'`, which spreadsheets show as text (OWASP's advice; the library's
+own setting only drops a leading `=`). An import takes that quote off
+again, so an export imports back unchanged.
 """
 
 from __future__ import annotations
@@ -29,6 +35,25 @@ from .services.terms import (
 )
 
 ALIAS_SEPARATOR = "|"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: Any) -> Any:
+    """A cell as text a spreadsheet will not evaluate."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def restore_formula(value: Any) -> Any:
+    """`neutralise_formula` undone, for a cell read back from an export."""
+    if (
+        isinstance(value, str)
+        and value[:1] == "'"
+        and value[1:].startswith(FORMULA_STARTS)
+    ):
+        return value[1:]
+    return value
 
 
 class AliasesWidget(widgets.Widget):
@@ -91,6 +116,13 @@ class TermResource(resources.ModelResource):
         report_skipped = True
         use_transactions = True
         clean_model_instances = True
+
+    def export_field(self, field, instance, **kwargs):
+        return neutralise_formula(super().export_field(field, instance, **kwargs))
+
+    def before_import_row(self, row, **kwargs) -> None:
+        for key, value in list(row.items()):
+            row[key] = restore_formula(value)
 
     def _row_aliases(self, row: dict[str, Any]) -> list[str] | None:
         if "aliases" not in row:
