@@ -315,6 +315,15 @@ KB_SHOW_NAME = os.environ.get("KB_SHOW_NAME", "The Retort")
 KB_TRANSCRIPT_MAX_BYTES = int(
     os.environ.get("KB_TRANSCRIPT_MAX_BYTES", str(20 * 1024 * 1024))
 )
+# What one transcript may hold (glossary/transcripts/limits.py), so the work
+# on a file is bounded; and the largest file ingested inside a web request
+# (the API and admin upload), larger ones go through `manage.py
+# ingest_transcript`, well within gunicorn's worker timeout.
+KB_TRANSCRIPT_MAX_SECONDS = float(os.environ.get("KB_TRANSCRIPT_MAX_SECONDS", "172800"))
+KB_TRANSCRIPT_MAX_SEGMENTS = int(os.environ.get("KB_TRANSCRIPT_MAX_SEGMENTS", "100000"))
+KB_TRANSCRIPT_MAX_SPEAKERS = int(os.environ.get("KB_TRANSCRIPT_MAX_SPEAKERS", "500"))
+KB_TRANSCRIPT_MAX_PEOPLE = int(os.environ.get("KB_TRANSCRIPT_MAX_PEOPLE", "200"))
+KB_UPLOAD_MAX_BYTES = int(os.environ.get("KB_UPLOAD_MAX_BYTES", str(4 * 1024 * 1024)))
 
 # Wikipedia enrichment: who kb says it is (Wikimedia asks for a contact), and
 # how long answers are reused without a request (0 turns the cache off).

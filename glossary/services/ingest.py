@@ -20,7 +20,12 @@ from django.utils.text import slugify
 
 from ..models import Appearance, Citation, Episode, Person, Segment
 from ..permissions import require_ingest
-from ..transcripts import ParsedTranscript, TranscriptError, parse_transcript
+from ..transcripts import (
+    Limits,
+    ParsedTranscript,
+    TranscriptError,
+    parse_transcript,
+)
 from ..transcripts.speakers import match_speaker
 from ..transcripts.timing import time_at
 from .extraction import RefreshResult, citations_refresh
@@ -97,7 +102,9 @@ def episode_ingest_transcript(
             f"the file is {len(raw)} bytes, over the limit of "
             f"{settings.KB_TRANSCRIPT_MAX_BYTES} bytes (KB_TRANSCRIPT_MAX_BYTES)"
         )
-    parsed = parse_transcript(raw, filename=filename, format=format)
+    parsed = parse_transcript(
+        raw, filename=filename, format=format, limits=Limits.from_settings(settings)
+    )
     show = show or settings.KB_SHOW_NAME
     checksum = hashlib.sha256(raw).hexdigest()
     title = parsed.title or (Path(filename).stem if filename else "")
@@ -176,8 +183,13 @@ def _people_for(
     credited = [people[c.name] for c in parsed.people]
     speakers: dict[str, Person] = {}
     for label in parsed.speakers:
-        name = match_speaker(label, [(p.name, p.short_names) for p in credited]) or (
-            match_speaker(label, [(p.name, p.short_names) for p in people.values()])
+        # A person of exactly this name first: "Tom" may also partly match
+        # "Tom Jones", and creating a second "Tom" breaks the unique name.
+        name = (
+            label
+            if label in people
+            else match_speaker(label, [(p.name, p.short_names) for p in credited])
+            or match_speaker(label, [(p.name, p.short_names) for p in people.values()])
         )
         person = people.get(name) if name else None
         if person is None:
@@ -279,11 +291,21 @@ def _relocate_citations(
         start_char=None, end_char=None
     )
     starts = [segment.start for segment in new]
+    # One citation per term per span (the database's rule): two mentions of
+    # a term in a changed turn must land on two places, and none on a span
+    # a citation of an unchanged segment already holds.
+    taken = set(
+        Citation.objects.filter(segment__episode=new[0].episode if new else None)
+        .exclude(segment__in=stale)
+        .exclude(start_char=None)
+        .values_list("term_id", "segment__order", "start_char")
+    )
     moved, dropped = [], []
     for citation in citations:
-        place = _nearest_occurrence(citation, new)
+        place = _nearest_occurrence(citation, new, taken)
         if place:
             segment, start = place
+            taken.add((citation.term_id, segment.order, start))
             citation.segment = segment
             citation.start_char, citation.end_char = (
                 start,
@@ -310,7 +332,7 @@ def _relocate_citations(
 
 
 def _nearest_occurrence(
-    citation: Citation, new: list[Segment]
+    citation: Citation, new: list[Segment], taken: set[tuple[int, int, int]]
 ) -> tuple[Segment, int] | None:
     surface = citation.surface
     if not surface:
@@ -320,7 +342,8 @@ def _nearest_occurrence(
         position = segment.text.find(surface)
         while position != -1:
             distance = abs(segment.start - citation.seconds)
-            if best is None or distance < best[0]:
+            free = (citation.term_id, segment.order, position) not in taken
+            if free and (best is None or distance < best[0]):
                 best = (distance, segment, position)
             position = segment.text.find(surface, position + 1)
     return (best[1], best[2]) if best else None
