@@ -24,6 +24,7 @@ from import_export import fields, resources, widgets
 
 from .linking.normalize import normalize_label
 from .models import Alias, Term
+from .services.locks import hold_or_refuse
 from .services.terms import (
     has_definition,
     label_owner,
@@ -116,6 +117,20 @@ class TermResource(resources.ModelResource):
         report_skipped = True
         use_transactions = True
         clean_model_instances = True
+
+    def import_data(self, dataset, dry_run=False, *args, **kwargs):
+        self._dry_run = dry_run
+        return super().import_data(dataset, dry_run, *args, **kwargs)
+
+    def before_import(self, dataset, **kwargs) -> None:
+        # Two imports at once would interleave their checks and writes (a
+        # slug free for both, then taken twice): one import at a time, the
+        # second told so (a base error of the result). Previews only read.
+        if not getattr(self, "_dry_run", False):
+            hold_or_refuse(
+                ["glossary-import"],
+                busy="Another glossary import is running; try again when it ends.",
+            )
 
     def export_field(self, field, instance, **kwargs):
         return neutralise_formula(super().export_field(field, instance, **kwargs))

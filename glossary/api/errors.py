@@ -46,6 +46,8 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from ..services.locks import Busy
+
 logger = logging.getLogger("glossary.api")
 
 DOCS = "/api/docs/"
@@ -95,6 +97,8 @@ def _as_api_exception(exc: Exception) -> Exception:
         return PayloadTooLarge()
     if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
         return exceptions.ParseError(str(exc))
+    if isinstance(exc, Busy):
+        return Conflict(exc.messages[0])
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, OperationalError | InterfaceError):

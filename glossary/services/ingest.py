@@ -29,6 +29,7 @@ from ..transcripts import (
 from ..transcripts.speakers import match_speaker
 from ..transcripts.timing import time_at
 from .extraction import RefreshResult, citations_refresh
+from .locks import hold_or_refuse
 
 
 @dataclass
@@ -113,6 +114,15 @@ def episode_ingest_transcript(
         raise ValidationError("The transcript names no title or episode: pass a slug.")
 
     with transaction.atomic():
+        # Every name the episode may be found by (kept until commit).
+        target = episode or Episode(show=show, number=parsed.episode_number, slug=slug)
+        names = [f"episode-slug:{target.slug}"]
+        if target.number is not None:
+            names.append(f"episode:{target.show}:{target.number}")
+        hold_or_refuse(
+            names,
+            busy=f"Episode {target.slug} is already being ingested; try again.",
+        )
         if episode is not None:
             episode = Episode.objects.select_for_update().get(pk=episode.pk)
         else:
