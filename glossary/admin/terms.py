@@ -56,6 +56,7 @@ from .actions import (
 from .display import TermColumns, audio_link
 from .filters import DefinitionFilter, EpisodeFilter
 from .forms import AliasInlineFormSet, ManualCitationFormSet, TermForm
+from .guards import GuardedChangelist
 from .inlines import AliasInline, CitationInline, ManualCitationInline
 from .wikipedia import wikipedia_admin_urls
 
@@ -92,7 +93,7 @@ TERM_FIELDS = [
 
 
 @admin.register(Term)
-class TermAdmin(TermColumns, ImportExportMixin, SimpleHistoryAdmin):
+class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistoryAdmin):
     form = TermForm
     resource_classes = [TermResource]
     import_formats = [CSV]
@@ -409,7 +410,7 @@ def _preview(request: HttpRequest, model_admin: TermAdmin) -> HttpResponse:
 
 
 @admin.register(Alias)
-class AliasAdmin(SimpleHistoryAdmin):
+class AliasAdmin(GuardedChangelist, SimpleHistoryAdmin):
     """Labels' own pages: their history and revert (linked from a term's history).
 
     Labels are edited on their term's page; this admin is not in the index.
@@ -463,7 +464,7 @@ class AliasAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
+class CitationAdmin(GuardedChangelist, admin.ModelAdmin):
     """All citations, for finding and featuring; new ones are added on a term."""
 
     list_display = ["term", "episode", "time", "source", "featured", "quote"]

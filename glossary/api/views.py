@@ -32,6 +32,7 @@ from rest_framework.views import APIView
 
 from ..permissions import may_ingest_any
 from ..services.ingest import episode_ingest_transcript
+from ..services.uploads import upload_max_bytes, upload_too_large
 from ..transcripts import TranscriptError
 from . import jsonld, queries
 from .caching import ConditionalReadMixin
@@ -260,25 +261,19 @@ class TranscriptUploadView(APIView):
         responses={201: IngestResultSerializer, 200: IngestResultSerializer},
     )
     def post(self, request: Request) -> Response:
-        # Inside a request the smaller cap applies: parsing is linear but a
-        # large file still outlasts a worker's timeout; the command has none.
-        limit = min(settings.KB_TRANSCRIPT_MAX_BYTES, settings.KB_UPLOAD_MAX_BYTES)
-        too_large = (
-            f"The transcript is over the limit of {limit} bytes for an upload; "
-            "ingest larger files with `manage.py ingest_transcript`."
-        )
+        limit = upload_max_bytes()
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
         if length > limit + MULTIPART_SLACK:
-            raise PayloadTooLarge(too_large)
+            raise PayloadTooLarge(upload_too_large())
         form = TranscriptUploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         fields = form.validated_data
         upload = fields["file"]
         if upload.size > limit:
-            raise PayloadTooLarge(too_large)
+            raise PayloadTooLarge(upload_too_large(upload.size))
         try:
             result = episode_ingest_transcript(
                 data=upload.read(),
