@@ -21,6 +21,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from import_export import fields, resources, widgets
+from import_export.tmp_storages import CacheStorage
 
 from .linking.normalize import normalize_label
 from .models import Alias, Term
@@ -55,6 +56,25 @@ def restore_formula(value: Any) -> Any:
     ):
         return value[1:]
     return value
+
+
+class ImportFileLost(ValueError):
+    """The file waiting between preview and confirm cannot be read back."""
+
+
+class SharedTmpStorage(CacheStorage):
+    """The import's waiting file in the shared cache (several app servers
+    must all see it), saying so when the cache has lost it or is down
+    (kb.cache answers a miss) instead of failing on `None`."""
+
+    def read(self):
+        data = super().read()
+        if data is None:
+            raise ImportFileLost(
+                "The uploaded file is no longer available (the shared cache is "
+                "unavailable or it expired): choose the file and import it again."
+            )
+        return data
 
 
 class AliasesWidget(widgets.Widget):

@@ -206,7 +206,7 @@ if os.environ.get("REDIS_URL"):
     }
     # An import's file waits between preview and confirm; with several app
     # servers it must wait somewhere they all see.
-    IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+    IMPORT_EXPORT_TMP_STORAGE_CLASS = "glossary.import_export.SharedTmpStorage"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"

@@ -141,3 +141,68 @@ def test_a_database_outage_is_a_503_with_retry_after_in_the_api_s_shape():
     assert status == 503
     assert body["database"] == "unavailable"
     assert retry_after == "30"
+
+
+CSV = (
+    "label,slug,status,kind,short_definition,definition,aliases\n"
+    "Open weights,open-weights,draft,concept,,Weights you can download.,\n"
+)
+
+
+def csv_upload():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("glossary.csv", CSV.encode(), content_type="text/csv")
+
+
+@pytest.fixture
+def editor_client():
+    from .admin_helpers import logged_in, make_user
+
+    return logged_in(make_user("editor"))
+
+
+STORAGE = override_settings(
+    IMPORT_EXPORT_TMP_STORAGE_CLASS="glossary.import_export.SharedTmpStorage"
+)
+
+
+@STORAGE
+def test_a_csv_import_with_redis_down_says_so_instead_of_a_500(
+    redis_cache, editor_client
+):
+    from django.urls import reverse
+
+    from glossary.models import Term
+
+    redis_cache.stop()
+    response = editor_client.post(
+        reverse("admin:glossary_term_import"),
+        {"import_file": csv_upload(), "format": "0"},
+    )
+    assert response.status_code == 200
+    assert "no longer available" in response.content.decode()
+    assert not Term.objects.exists()
+
+
+@STORAGE
+def test_redis_lost_between_preview_and_confirm_sends_the_editor_back(
+    redis_cache, editor_client
+):
+    from django.urls import reverse
+
+    from glossary.models import Term
+
+    preview = editor_client.post(
+        reverse("admin:glossary_term_import"),
+        {"import_file": csv_upload(), "format": "0"},
+    )
+    confirm = preview.context["confirm_form"]
+    redis_cache.stop()
+    response = editor_client.post(
+        reverse("admin:glossary_term_process_import"),
+        {**confirm.initial, "confirm": "Confirm import"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:glossary_term_import")
+    assert not Term.objects.exists()
