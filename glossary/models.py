@@ -76,6 +76,10 @@ class Episode(models.Model):
                 condition=Q(duration__isnull=True) | Q(duration__gte=0),
                 name="episode_duration_not_negative",
             ),
+            # Readers' URLs and the sitemap are built from it.
+            models.CheckConstraint(
+                condition=~Q(slug=""), name="episode_slug_not_empty"
+            ),
         ]
 
     def __str__(self) -> str:

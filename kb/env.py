@@ -2,7 +2,7 @@
 
 environs (marshmallow underneath) casts each variable and, when a value does
 not parse, raises `EnvValidationError` naming the variable
-(`Environment variable "KB_NUM_PROXIES" invalid: Not a valid integer.`).
+(`Environment variable "KB_LOGIN_FAILURE_LIMIT" invalid: Not a valid integer.`).
 Variables come from the process environment, then from a `.env` file at the
 project root when there is one (see `.env.example`); the file never
 overrides the environment.

@@ -7,6 +7,8 @@ SQLite file; production sets `DEBUG=0`, `SECRET_KEY`, `ALLOWED_HOSTS` and a
 PostgreSQL `DATABASE_URL`.
 """
 
+import os
+
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from environs import validate
@@ -143,10 +145,16 @@ CSRF_TRUSTED_ORIGINS = env.names("CSRF_TRUSTED_ORIGINS", "")
 # Trust X-Forwarded-Proto only when a proxy that sets it is configured.
 if env.bool("KB_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# How many proxies append to X-Forwarded-For in front of kb; the client's
-# address is read that many entries from the right, so a forged header
-# cannot choose it (throttles and login lockouts key on it).
-KB_NUM_PROXIES = env.int("KB_NUM_PROXIES", 0)
+# The proxies in front of kb (addresses or networks, comma-separated):
+# X-Forwarded-For is read only on requests that arrive from one of them, so
+# a client reaching gunicorn directly cannot choose its address (throttles
+# and login lockouts key on it; see kb/net.py). The old count of proxies
+# trusted any sender and is refused.
+KB_TRUSTED_PROXIES = env.names("KB_TRUSTED_PROXIES", "")
+if os.environ.get("KB_NUM_PROXIES"):  # retired; not read as a setting
+    raise ImproperlyConfigured(
+        "KB_NUM_PROXIES is gone: list the proxies' addresses in KB_TRUSTED_PROXIES."
+    )
 
 # Request bodies: the link endpoint takes up to 1 MB of JSON.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("KB_MAX_BODY_BYTES", 1024 * 1024)
@@ -180,15 +188,18 @@ AXES_VERBOSE = False
 # A shared cache (Redis) when configured, so every app process agrees.
 redis_url = env.str("REDIS_URL", "")
 if redis_url:
+    # Fail soft (kb/cache.py): Redis down is no cache, logged, never a 500;
+    # short timeouts so an unreachable host costs little.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "kb.cache.FailSoftRedisCache",
             "LOCATION": redis_url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
     }
     # An import's file waits between preview and confirm; with several app
     # servers it must wait somewhere they all see.
-    IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+    IMPORT_EXPORT_TMP_STORAGE_CLASS = "glossary.import_export.SharedTmpStorage"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
@@ -196,7 +207,7 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # The API (glossary/api): JSON only, read by anyone, written with a staff
 # token; pages capped at 100 items; every error one JSON shape. Rates are per
-# client address (KB_NUM_PROXIES decides which one); an empty rate turns that
+# client address (kb.net.client_ip decides which one); an empty rate turns that
 # throttle off.
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -217,7 +228,6 @@ REST_FRAMEWORK = {
         "anon": env.str("KB_API_ANON_RATE", "1200/minute") or None,
         "user": env.str("KB_API_USER_RATE", "6000/minute") or None,
     },
-    "NUM_PROXIES": KB_NUM_PROXIES,
     "DEFAULT_PAGINATION_CLASS": "glossary.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -300,6 +310,15 @@ KB_SHOW_NAME = env.str("KB_SHOW_NAME", "The Retort")
 KB_TRANSCRIPT_MAX_BYTES = env.int("KB_TRANSCRIPT_MAX_BYTES", 20 * 1024 * 1024)
 # How long rendered API bodies are reused (keyed by their ETag).
 KB_API_CACHE_SECONDS = env.int("KB_API_CACHE_SECONDS", 300)
+# What one transcript may hold (glossary/transcripts/limits.py), so the work
+# on a file is bounded; and the largest file ingested inside a web request
+# (the API and admin upload), larger ones go through `manage.py
+# ingest_transcript`, well within gunicorn's worker timeout.
+KB_TRANSCRIPT_MAX_SECONDS = env.float("KB_TRANSCRIPT_MAX_SECONDS", 172800.0)
+KB_TRANSCRIPT_MAX_SEGMENTS = env.int("KB_TRANSCRIPT_MAX_SEGMENTS", 100000)
+KB_TRANSCRIPT_MAX_SPEAKERS = env.int("KB_TRANSCRIPT_MAX_SPEAKERS", 500)
+KB_TRANSCRIPT_MAX_PEOPLE = env.int("KB_TRANSCRIPT_MAX_PEOPLE", 200)
+KB_UPLOAD_MAX_BYTES = env.int("KB_UPLOAD_MAX_BYTES", 4 * 1024 * 1024)
 
 # Wikipedia enrichment: who kb says it is (Wikimedia asks for a contact), and
 # how long answers are reused without a request (0 turns the cache off).

@@ -35,7 +35,7 @@ def start_with(**variables):
 @pytest.mark.parametrize(
     ("name", "value"),
     [
-        ("KB_NUM_PROXIES", "two"),
+        ("KB_LOGIN_FAILURE_LIMIT", "five"),
         ("DEBUG", "maybe"),
         ("KB_MAX_BODY_BYTES", "1MB"),
         ("KB_LOG_FORMAT", "xml"),
@@ -50,7 +50,11 @@ def test_a_value_that_does_not_parse_stops_start_up_naming_the_variable(name, va
 
 
 def test_well_formed_values_start_up():
-    result = start_with(KB_NUM_PROXIES="2", DEBUG="0", ALLOWED_HOSTS=" a.org, b.org")
+    result = start_with(
+        KB_TRUSTED_PROXIES="127.0.0.1, 10.0.0.0/8",
+        DEBUG="0",
+        ALLOWED_HOSTS=" a.org, b.org",
+    )
     assert result.returncode == 0, result.stderr
 
 

@@ -11,10 +11,11 @@ from django.contrib import admin
 from ..models import Citation
 from ..services.citations import citation_delete, citation_update, citations_delete
 from .display import audio_link
+from .guards import GuardedChangelist
 
 
 @admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
+class CitationAdmin(GuardedChangelist, admin.ModelAdmin):
     """All citations, for finding and featuring; new ones are added on a term."""
 
     list_display = ["term", "episode", "time", "source", "featured", "quote"]

@@ -34,7 +34,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..import_export import TermResource
+from ..import_export import ImportFileLost, TermResource
 from ..linking.normalize import normalize_label
 from ..models import Alias, Citation, Episode, Term
 from ..rendering import render_markdown
@@ -67,6 +67,7 @@ from .actions import (
 from .display import TermColumns
 from .filters import DefinitionFilter, EpisodeFilter
 from .forms import AliasInlineFormSet, ManualCitationFormSet, TermForm
+from .guards import GuardedChangelist
 from .inlines import AliasInline, CitationInline, ManualCitationInline
 from .wikipedia import wikipedia_admin_urls
 
@@ -90,7 +91,7 @@ def next_candidate(term: Term) -> Term | None:
 
 
 @admin.register(Term)
-class TermAdmin(TermColumns, ImportExportMixin, SimpleHistoryAdmin):
+class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistoryAdmin):
     form = TermForm
     resource_classes = [TermResource]
     import_formats = [CSV]
@@ -371,6 +372,19 @@ class TermAdmin(TermColumns, ImportExportMixin, SimpleHistoryAdmin):
 
     # Import and export (django-import-export): curators only.
 
+    def add_data_read_fail_error_to_form(self, form, e) -> None:
+        if isinstance(e, ImportFileLost):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except ImportFileLost as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:glossary_term_import"))
+
     def has_import_permission(self, request) -> bool:
         return self.has_add_permission(request) and self.has_change_permission(request)
 
@@ -413,7 +427,7 @@ def _preview(request: HttpRequest, model_admin: TermAdmin) -> HttpResponse:
 
 
 @admin.register(Alias)
-class AliasAdmin(SimpleHistoryAdmin):
+class AliasAdmin(GuardedChangelist, SimpleHistoryAdmin):
     """Labels' own pages: their history and revert (linked from a term's history).
 
     Labels are edited on their term's page; this admin is not in the index.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,10 +19,17 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from ..models import Appearance, Citation, Episode, Person, Segment
-from ..transcripts import ParsedTranscript, TranscriptError, parse_transcript
+from ..permissions import require_ingest
+from ..transcripts import (
+    Limits,
+    ParsedTranscript,
+    TranscriptError,
+    parse_transcript,
+)
 from ..transcripts.speakers import match_speaker
 from ..transcripts.timing import time_at
 from .extraction import RefreshResult, citations_refresh
+from .locks import hold_or_refuse
 from .rules import unique_person_slug
 
 
@@ -73,6 +81,7 @@ def episode_ingest_transcript(
     slug: str | None = None,
     audio_url: str | None = None,
     episode: Episode | None = None,
+    by: Any = None,
 ) -> IngestResult:
     """Create or update the episode a transcript file describes.
 
@@ -80,8 +89,13 @@ def episode_ingest_transcript(
     number, else the one with the slug (given, or made from the title). The
     citations of existing terms are brought up to date with the new text.
 
-    Raises `TranscriptError` for a file that cannot be parsed and
-    `ValidationError` for one that parses but cannot be stored; in both cases
+    `by` is the account asking (None for the operator at the shell): it
+    needs the permission to create or to change the episode the file turns
+    out to name (`glossary.permissions`).
+
+    Raises `TranscriptError` for a file that cannot be parsed,
+    `ValidationError` for one that parses but cannot be stored and
+    `PermissionDenied` for an account that may not write it; in every case
     nothing is written.
     """
     raw = data.encode() if isinstance(data, str) else data
@@ -90,7 +104,9 @@ def episode_ingest_transcript(
             f"the file is {len(raw)} bytes, over the limit of "
             f"{settings.KB_TRANSCRIPT_MAX_BYTES} bytes (KB_TRANSCRIPT_MAX_BYTES)"
         )
-    parsed = parse_transcript(raw, filename=filename, format=format)
+    parsed = parse_transcript(
+        raw, filename=filename, format=format, limits=Limits.from_settings(settings)
+    )
     show = show or settings.KB_SHOW_NAME
     checksum = hashlib.sha256(raw).hexdigest()
     title = parsed.title or (Path(filename).stem if filename else "")
@@ -99,11 +115,21 @@ def episode_ingest_transcript(
         raise ValidationError("The transcript names no title or episode: pass a slug.")
 
     with transaction.atomic():
+        # Every name the episode may be found by (kept until commit).
+        target = episode or Episode(show=show, number=parsed.episode_number, slug=slug)
+        names = [f"episode-slug:{target.slug}"]
+        if target.number is not None:
+            names.append(f"episode:{target.show}:{target.number}")
+        hold_or_refuse(
+            names,
+            busy=f"Episode {target.slug} is already being ingested; try again.",
+        )
         if episode is not None:
             episode = Episode.objects.select_for_update().get(pk=episode.pk)
         else:
             episode = _find_episode(show, parsed.episode_number, slug)
         created = episode is None
+        require_ingest(by, creating=created, episode=episode)
         if episode is None:
             episode = Episode(show=show, number=parsed.episode_number, slug=slug)
         elif episode.transcript_sha256 == checksum and (
@@ -168,8 +194,13 @@ def _people_for(
     credited = [people[c.name] for c in parsed.people]
     speakers: dict[str, Person] = {}
     for label in parsed.speakers:
-        name = match_speaker(label, [(p.name, p.short_names) for p in credited]) or (
-            match_speaker(label, [(p.name, p.short_names) for p in people.values()])
+        # A person of exactly this name first: "Tom" may also partly match
+        # "Tom Jones", and creating a second "Tom" breaks the unique name.
+        name = (
+            label
+            if label in people
+            else match_speaker(label, [(p.name, p.short_names) for p in credited])
+            or match_speaker(label, [(p.name, p.short_names) for p in people.values()])
         )
         person = people.get(name) if name else None
         if person is None:
@@ -263,11 +294,21 @@ def _relocate_citations(
         start_char=None, end_char=None
     )
     starts = [segment.start for segment in new]
+    # One citation per term per span (the database's rule): two mentions of
+    # a term in a changed turn must land on two places, and none on a span
+    # a citation of an unchanged segment already holds.
+    taken = set(
+        Citation.objects.filter(segment__episode=new[0].episode if new else None)
+        .exclude(segment__in=stale)
+        .exclude(start_char=None)
+        .values_list("term_id", "segment__order", "start_char")
+    )
     moved, dropped = [], []
     for citation in citations:
-        place = _nearest_occurrence(citation, new)
+        place = _nearest_occurrence(citation, new, taken)
         if place:
             segment, start = place
+            taken.add((citation.term_id, segment.order, start))
             citation.segment = segment
             citation.start_char, citation.end_char = (
                 start,
@@ -294,7 +335,7 @@ def _relocate_citations(
 
 
 def _nearest_occurrence(
-    citation: Citation, new: list[Segment]
+    citation: Citation, new: list[Segment], taken: set[tuple[int, int, int]]
 ) -> tuple[Segment, int] | None:
     surface = citation.surface
     if not surface:
@@ -304,7 +345,8 @@ def _nearest_occurrence(
         position = segment.text.find(surface)
         while position != -1:
             distance = abs(segment.start - citation.seconds)
-            if best is None or distance < best[0]:
+            free = (citation.term_id, segment.order, position) not in taken
+            if free and (best is None or distance < best[0]):
                 best = (distance, segment, position)
             position = segment.text.find(surface, position + 1)
     return (best[1], best[2]) if best else None
