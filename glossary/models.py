@@ -23,6 +23,11 @@ class Person(models.Model):
     short_names = models.JSONField(default=list, blank=True)
     bio = models.TextField(blank=True)
     url = models.URLField(blank=True)
+    # show: a diarization voice ("Speaker 1") of one episode, until named.
+    is_placeholder = models.BooleanField(
+        default=False,
+        help_text="An unnamed voice of one episode (Speaker 1); name or merge it.",
+    )
 
     class Meta:
         ordering = ["name"]

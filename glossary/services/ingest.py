@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from ..models import Appearance, Citation, Episode, Person, Segment
 from ..transcripts import ParsedTranscript, TranscriptError, parse_transcript
+from ..transcripts.labels import is_placeholder
 from ..transcripts.speakers import match_speaker
 from ..transcripts.timing import time_at
 from .extraction import RefreshResult, citations_refresh
@@ -36,6 +37,7 @@ class IngestResult:
     citations_dropped: int = 0
     people_created: list[str] = field(default_factory=list)
     citations: RefreshResult | None = None
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         episode = self.episode
@@ -60,6 +62,7 @@ class IngestResult:
             )
         if self.people_created:
             lines.append(f"New people: {', '.join(self.people_created)}.")
+        lines.extend(f"Warning: {warning}" for warning in self.warnings)
         return "\n".join(lines)
 
 
@@ -120,7 +123,11 @@ def episode_ingest_transcript(
         episode.full_clean(exclude=["slug"] if not created else None)
         episode.save()
 
-        result = IngestResult(episode=episode, created=created)
+        result = IngestResult(
+            episode=episode,
+            created=created,
+            warnings=[str(warning) for warning in parsed.warnings],
+        )
         speakers = _people_for(episode, parsed, result)
         _replace_segments(episode, parsed, speakers, result)
         result.citations = citations_refresh(episodes=[episode])
@@ -146,8 +153,15 @@ def _find_episode(show: str, number: int | None, slug: str) -> Episode | None:
 def _people_for(
     episode: Episode, parsed: ParsedTranscript, result: IngestResult
 ) -> dict[str, Person]:
-    """Persons for the credits and for every speaker label, created as needed."""
-    people = {person.name: person for person in Person.objects.all()}
+    """Persons for the credits and for every speaker label, created as needed.
+
+    A diarization placeholder (`Speaker 1`) is a voice of this episode only:
+    it keeps the person its segments had (an editor may have named or merged
+    it), else gets a new placeholder person, and never matches anyone by name.
+    """
+    people = {
+        person.name: person for person in Person.objects.filter(is_placeholder=False)
+    }
     for credit in parsed.people:
         person = people.get(credit.name)
         if person is None:
@@ -166,7 +180,11 @@ def _people_for(
 
     credited = [people[c.name] for c in parsed.people]
     speakers: dict[str, Person] = {}
+    placeholders = [label for label in parsed.speakers if is_placeholder(label)]
+    speakers.update(_placeholder_people(episode, placeholders, result))
     for label in parsed.speakers:
+        if label in speakers:
+            continue
         name = match_speaker(label, [(p.name, p.short_names) for p in credited]) or (
             match_speaker(label, [(p.name, p.short_names) for p in people.values()])
         )
@@ -181,6 +199,37 @@ def _people_for(
         Appearance.objects.get_or_create(episode=episode, person=person)
         speakers[label] = person
     return speakers
+
+
+def _placeholder_people(
+    episode: Episode, labels: list[str], result: IngestResult
+) -> dict[str, Person]:
+    """The person behind each placeholder label of this episode."""
+    if not labels:
+        return {}
+    known = {
+        segment.speaker_label: segment.speaker
+        for segment in Segment.objects.filter(
+            episode=episode, speaker_label__in=labels, speaker__isnull=False
+        ).select_related("speaker")
+    }
+    people: dict[str, Person] = {}
+    for label in labels:
+        person = known.get(label)
+        if person is None:
+            name = f"{label} ({episode.slug})"
+            person, made = Person.objects.get_or_create(
+                name=name,
+                defaults={
+                    "slug": _unique_person_slug(name),
+                    "is_placeholder": True,
+                },
+            )
+            if made:
+                result.people_created.append(name)
+        Appearance.objects.get_or_create(episode=episode, person=person)
+        people[label] = person
+    return people
 
 
 def _unique_person_slug(name: str) -> str:
