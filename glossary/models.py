@@ -39,6 +39,44 @@ class Person(models.Model):
         return self.name
 
 
+# show: shows, their feeds and episode identity (issue 13). --------------------
+
+
+class Show(models.Model):
+    """A podcast: its feed, site and artwork, and who hosts it by default.
+
+    Several shows share one glossary. Episodes point at a show by its title
+    (the column they always had), so renaming a show is refused while it has
+    episodes; `default_hosts` credits episodes whose feed item names nobody.
+    """
+
+    title = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    feed_url = models.URLField(max_length=500, blank=True)
+    site_url = models.URLField(max_length=500, blank=True)
+    artwork_url = models.URLField(max_length=500, blank=True)
+    default_hosts = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Who hosts by default: [{"name": "Jane Doe", "role": "host"}].',
+    )
+    feed_etag = models.CharField(max_length=300, blank=True, editable=False)
+    feed_last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="show_title_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# ------------------------------------------------------------------------------
+
+
 class Episode(models.Model):
     class TranscriptFormat(models.TextChoices):
         TEXT = "text", "Plain text with [HH:MM:SS] markers"
@@ -47,7 +85,13 @@ class Episode(models.Model):
         JSON = "json", "Podcasting 2.0 JSON"
         HTML = "html", "HTML"
 
-    show = models.CharField(max_length=200)
+    show = models.ForeignKey(
+        Show,
+        on_delete=models.PROTECT,
+        to_field="title",
+        db_column="show",
+        related_name="episodes",
+    )
     number = models.PositiveIntegerField(null=True, blank=True)
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
@@ -66,12 +110,35 @@ class Episode(models.Model):
         max_length=10, choices=TranscriptFormat.choices, blank=True
     )
     transcript_sha256 = models.CharField(max_length=64, blank=True)
+    # show: identity and provenance from the feed, and what ingest last wrote.
+    guid = models.CharField(
+        "feed GUID", max_length=500, blank=True, help_text="The feed item's GUID."
+    )
+    season = models.PositiveIntegerField(null=True, blank=True)
+    audio_type = models.CharField(max_length=100, blank=True)
+    audio_length = models.PositiveBigIntegerField(null=True, blank=True)
+    chapters_url = models.URLField(max_length=500, blank=True)
+    transcript_url = models.URLField(max_length=500, blank=True)
+    transcript_etag = models.CharField(max_length=300, blank=True)
+    transcript_last_modified = models.CharField(max_length=100, blank=True)
+    ingested_values = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Metadata as ingest last wrote it; a field that differs now "
+        "was edited by an editor and is never overwritten.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["show", "number", "title"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["show", "guid"],
+                condition=~Q(guid=""),
+                name="episode_unique_guid_per_show",
+            ),
             models.UniqueConstraint(
                 fields=["show", "number"],
                 condition=Q(number__isnull=False),
@@ -84,9 +151,10 @@ class Episode(models.Model):
         ]
 
     def __str__(self) -> str:
+        # show_id is the show's title: no query for it.
         if self.number is not None:
-            return f"{self.show} #{self.number}: {self.title}"
-        return f"{self.show}: {self.title}"
+            return f"{self.show_id} #{self.number}: {self.title}"
+        return f"{self.show_id}: {self.title}"
 
 
 class Appearance(models.Model):
