@@ -318,3 +318,14 @@ KB_WIKIPEDIA_CACHE_SECONDS = int(os.environ.get("KB_WIKIPEDIA_CACHE_SECONDS", "8
 KB_WIKIPEDIA_MISS_CACHE_SECONDS = int(
     os.environ.get("KB_WIKIPEDIA_MISS_CACHE_SECONDS", "3600")
 )
+
+# show: importing a show from its podcast feed (issue 13). A feed or
+# transcript host is the outside world: every request is bounded.
+KB_FEED_MAX_BYTES = int(os.environ.get("KB_FEED_MAX_BYTES", str(20 * 1024 * 1024)))
+KB_FEED_MAX_ITEMS = int(os.environ.get("KB_FEED_MAX_ITEMS", "5000"))
+KB_FETCH_TIMEOUT_SECONDS = float(os.environ.get("KB_FETCH_TIMEOUT_SECONDS", "20"))
+KB_FETCH_MAX_REDIRECTS = int(os.environ.get("KB_FETCH_MAX_REDIRECTS", "5"))
+KB_FETCH_USER_AGENT = os.environ.get(
+    "KB_FETCH_USER_AGENT",
+    "kb/0.1 podcast glossary feed importer (https://github.com/kb-glossary/kb)",
+)

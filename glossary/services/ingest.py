@@ -9,6 +9,7 @@ so nothing an editor made (manual citations, featured flags, terms) is lost.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,7 +21,12 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from ..models import Appearance, Citation, Episode, Person, Segment, Show
-from ..transcripts import ParsedTranscript, TranscriptError, parse_transcript
+from ..transcripts import (
+    ParsedPerson,
+    ParsedTranscript,
+    TranscriptError,
+    parse_transcript,
+)
 from ..transcripts.labels import is_placeholder
 from ..transcripts.speakers import match_speaker
 from ..transcripts.timing import time_at
@@ -115,6 +121,7 @@ def episode_ingest_transcript(
     episode: Episode | None = None,
     guid: str | None = None,
     metadata: EpisodeMetadata | None = None,
+    credits: Sequence[ParsedPerson] = (),
     replace: bool = False,
 ) -> IngestResult:
     """Create or update the episode a transcript file describes.
@@ -138,6 +145,9 @@ def episode_ingest_transcript(
             f"{settings.KB_TRANSCRIPT_MAX_BYTES} bytes (KB_TRANSCRIPT_MAX_BYTES)"
         )
     parsed = parse_transcript(raw, filename=filename, format=format)
+    # Credits from elsewhere (a feed's podcast:person) join the file's own.
+    named = {person.name for person in parsed.people}
+    parsed.people.extend(c for c in credits if c.name not in named)
     metadata = metadata or EpisodeMetadata()
     checksum = hashlib.sha256(raw).hexdigest()
     title = metadata.title or parsed.title or (Path(filename).stem if filename else "")
