@@ -7,6 +7,7 @@ its segment); services are the only code that writes.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.timezone import now
@@ -72,6 +73,61 @@ class Show(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Job(models.Model):
+    """A long piece of work run by the task queue's worker, as editors see it.
+
+    The queue (django-tasks' database backend) runs it; this row says what
+    it is for, how far it got, what went wrong and what it changed, in
+    words the admin shows.
+    """
+
+    class Kind(models.TextChoices):
+        IMPORT_FEED = "import_feed", "Import from the feed"
+        REEXTRACT = "reextract", "Re-extract candidate terms"
+        REFRESH_CITATIONS = "refresh_citations", "Refresh citations"
+        ENRICH_WIKIPEDIA = "enrich_wikipedia", "Wikipedia enrichment"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    show = models.ForeignKey(
+        Show, on_delete=models.CASCADE, null=True, blank=True, related_name="jobs"
+    )
+    params = models.JSONField(default=dict, blank=True)
+    state = models.CharField(
+        max_length=20, choices=State.choices, default=State.QUEUED, db_index=True
+    )
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(null=True, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    summary = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total__isnull=True) | Q(done__lte=F("total")),
+                name="job_done_within_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f" of {self.show_id}" if self.show_id else ""
+        return f"{self.get_kind_display()}{where} ({self.get_state_display()})"
 
 
 # ------------------------------------------------------------------------------

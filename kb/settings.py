@@ -329,3 +329,7 @@ KB_FETCH_USER_AGENT = os.environ.get(
     "KB_FETCH_USER_AGENT",
     "kb/0.1 podcast glossary feed importer (https://github.com/kb-glossary/kb)",
 )
+# Background jobs: django-tasks' database backend, on whatever database kb
+# uses (PostgreSQL, or the demo's SQLite); `manage.py db_worker` runs them.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

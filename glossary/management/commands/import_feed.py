@@ -8,8 +8,9 @@ status is non-zero when the feed or any item failed.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from glossary.models import Show
+from glossary.models import Job, Show
 from glossary.services.feed_import import ItemOutcome, show_import_feed
+from glossary.services.jobs import job_enqueue
 
 
 class Command(BaseCommand):
@@ -23,18 +24,36 @@ class Command(BaseCommand):
             "this feed URL or the feed's title, created if new).",
         )
         parser.add_argument(
+            "--background",
+            action="store_true",
+            help="Queue the import as a job for the worker (manage.py db_worker) "
+            "and return at once; the admin shows its progress.",
+        )
+        parser.add_argument(
             "--replace",
             action="store_true",
             help="Replace episodes whose new transcript looks like another "
             "episode's (see ingest_transcript --replace).",
         )
 
-    def handle(self, *args, feed, show, replace, **options):
+    def handle(self, *args, feed, show, replace, background, **options):
         target = None
         if show:
             target = Show.objects.filter(title=show).first()
             if target is None:
                 raise CommandError(f"--show {show!r}: no show has this title.")
+        if background:
+            job = job_enqueue(
+                kind=Job.Kind.IMPORT_FEED,
+                show=target,
+                params={"source": feed, "replace": replace},
+            )
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Queued job {job.pk}: {job}. Run the worker: manage.py db_worker"
+                )
+            )
+            return
 
         def progress(index: int, total: int, outcome: ItemOutcome) -> None:
             style = self.style.ERROR if outcome.status == "failed" else str
