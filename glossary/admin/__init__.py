@@ -2,13 +2,14 @@
 
 `forms`, `inlines`, `actions`, `filters` and `display` hold the parts; `terms`
 (terms, labels, citations), `episodes` (episodes, segments, people) and
-`wikipedia` (the term's Wikipedia page) register and wire them. Nothing here
+`wikipedia` (the term's Wikipedia page), `people` (naming and merging) and
+`shows` (feed import and the job list) register and wire them. Nothing here
 writes by itself: every save, delete, action and import calls a service.
 """
 
 from django.contrib import admin
 
-from . import episodes, terms  # noqa: F401  (registers the model admins)
+from . import episodes, people, shows, terms  # noqa: F401  (registers the admins)
 
 # The review queue needs the width more than the app list needs a sidebar.
 admin.site.enable_nav_sidebar = False

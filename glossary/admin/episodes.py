@@ -1,4 +1,4 @@
-"""Episodes (with their transcript upload), segments and people."""
+"""Episodes (with their transcript upload) and segments; people are in `people`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from ..models import Episode, Person, Segment
+from ..models import Episode, Segment
 from ..services.ingest import episode_ingest_transcript
 from ..transcripts import TranscriptError
 from .display import audio_link, clock
@@ -123,6 +123,7 @@ class EpisodeAdmin(admin.ModelAdmin):
                     format=form.cleaned_data["format"] or None,
                     audio_url=form.cleaned_data["audio_url"] or None,
                     episode=episode,
+                    replace=form.cleaned_data["replace"],
                 )
             except TranscriptError as error:
                 form.add_error("file", f"{upload.name}: {error}")
@@ -234,10 +235,3 @@ class SegmentAdmin(admin.ModelAdmin):
     @admin.display(description="text")
     def excerpt(self, obj: Segment) -> str:
         return Truncator(obj.text).chars(120)
-
-
-@admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_names"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
