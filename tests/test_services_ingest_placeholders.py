@@ -49,3 +49,29 @@ class PlaceholderSpeakerTests(TestCase):
         summary = result.summary()
         assert "Warning: line 2: 'Ada (guest)' looks like a speaker label" in summary
         assert "Warning: line 3: time 00:00:09" in summary
+
+
+class PlaceholderExtractionTests(TestCase):
+    def test_placeholder_voices_are_never_proposed_and_hide_no_terms(self):
+        from glossary.models import Term
+        from glossary.services.extraction import terms_propose_candidates
+
+        sentences = [
+            "Quantum annealing is promising for optimisation.",
+            "I am not sure quantum annealing scales.",
+            "Why would quantum annealing beat classical solvers?",
+            "The hardware for quantum annealing is cold.",
+            "People misread quantum annealing results.",
+            "So quantum annealing it is.",
+        ]
+        text = "".join(
+            f"Speaker {1 + n % 2}: [00:0{n}:00] {sentence}\n"
+            for n, sentence in enumerate(sentences)
+        )
+        ingest("quantum-annealing", text)
+        terms_propose_candidates()
+        labels = {
+            label.casefold() for label in Term.objects.values_list("label", flat=True)
+        }
+        assert not any("speaker" in label for label in labels)
+        assert "quantum annealing" in labels
