@@ -328,3 +328,18 @@ KB_WIKIPEDIA_USER_AGENT = env.str(
 )
 KB_WIKIPEDIA_CACHE_SECONDS = env.int("KB_WIKIPEDIA_CACHE_SECONDS", 86400)
 KB_WIKIPEDIA_MISS_CACHE_SECONDS = env.int("KB_WIKIPEDIA_MISS_CACHE_SECONDS", 3600)
+
+# Importing a show from its podcast feed. A feed or transcript host is the
+# outside world: every request is bounded.
+KB_FEED_MAX_BYTES = env.int("KB_FEED_MAX_BYTES", 20 * 1024 * 1024)
+KB_FEED_MAX_ITEMS = env.int("KB_FEED_MAX_ITEMS", 5000)
+KB_FETCH_TIMEOUT_SECONDS = env.float("KB_FETCH_TIMEOUT_SECONDS", 20.0)
+KB_FETCH_MAX_REDIRECTS = env.int("KB_FETCH_MAX_REDIRECTS", 5)
+KB_FETCH_USER_AGENT = env.str(
+    "KB_FETCH_USER_AGENT",
+    "kb/0.1 podcast glossary feed importer (https://github.com/kb-glossary/kb)",
+)
+# Background jobs: django-tasks' database backend, on whatever database kb
+# uses (PostgreSQL, or the demo's SQLite); `manage.py db_worker` runs them.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -311,7 +311,7 @@ class TranscriptUploadTests(ApiTestCase):
         )
         assert response.status_code == 201, response.content
         episode = Episode.objects.get(slug="a-conversation")
-        assert episode.show == "Another show"
+        assert episode.show.title == "Another show"
         assert episode.transcript_format == "vtt"
 
     def test_a_broken_transcript_is_a_400_naming_the_line(self):

@@ -10,12 +10,13 @@ from django.contrib import admin
 from django.test import TestCase
 from django.urls import URLPattern, URLResolver, reverse
 
-from glossary.models import Episode, Person, Segment
+from glossary.models import Episode, Job, Person, Segment, Show
 from tests.test_permissions import ROLES, make_role
 
 from .admin_helpers import cite, logged_in
 from .admin_helpers import make_episode as admin_episode
 from .admin_helpers import make_term as admin_term
+from .factories import make_show
 
 OK, DENIED, GONE = 200, 403, 405
 # Per URL name: the status for staff without a group, an editor and a
@@ -39,6 +40,19 @@ MATRIX = {
     "glossary_person_change": (DENIED, OK, OK),
     "glossary_person_history": (DENIED, OK, OK),
     "glossary_person_delete": (DENIED, OK, OK),
+    "glossary_person_name": (DENIED, OK, OK),
+    "glossary_show_changelist": (DENIED, OK, OK),
+    "glossary_show_add": (DENIED, OK, OK),
+    "glossary_show_change": (DENIED, OK, OK),
+    "glossary_show_history": (DENIED, OK, OK),
+    "glossary_show_delete": (DENIED, DENIED, OK),
+    "glossary_show_job": (GONE, GONE, GONE),  # POST only
+    "glossary_job_changelist": (DENIED, OK, OK),
+    "glossary_job_add": (DENIED, DENIED, DENIED),  # jobs are queued on a show
+    "glossary_job_change": (DENIED, OK, OK),  # read-only
+    "glossary_job_history": (DENIED, OK, OK),
+    "glossary_job_delete": (DENIED, DENIED, OK),
+    "glossary_job_enrich": (GONE, GONE, GONE),  # POST only
     "glossary_term_changelist": (DENIED, OK, OK),
     "glossary_term_add": (DENIED, OK, OK),
     "glossary_term_change": (DENIED, OK, OK),
@@ -89,6 +103,7 @@ class AdminPermissionMatrixTests(TestCase):
         cls.term = admin_term("open source", aliases=["open-source software"])
         cls.citation = cite(cls.term, cls.episode.segments.first())
         cls.person = Person.objects.first()
+        cls.job = Job.objects.create(kind=Job.Kind.REEXTRACT, show=cls.episode.show)
         # A label that may be deleted: the preferred one never may be.
         alias = cls.term.aliases.exclude(kind="preferred").get()
         cls.objects = {
@@ -98,6 +113,8 @@ class AdminPermissionMatrixTests(TestCase):
             "term": cls.term.pk,
             "alias": alias.pk,
             "citation": cls.citation.pk,
+            "show": cls.episode.show.pk,
+            "job": cls.job.pk,
         }
         cls.history = {
             "term": cls.term.history.first().history_id,
@@ -110,7 +127,11 @@ class AdminPermissionMatrixTests(TestCase):
             return reverse(
                 f"admin:{name}", args=[self.objects[model], self.history[model]]
             )
-        if name.endswith(("_change", "_history", "_delete", "_wikipedia", "reupload")):
+        if name == "glossary_show_job":
+            return reverse(f"admin:{name}", args=[self.objects[model], "import"])
+        if name.endswith(
+            ("_change", "_history", "_delete", "_wikipedia", "reupload", "_name")
+        ):
             return reverse(f"admin:{name}", args=[self.objects[model]])
         return reverse(f"admin:{name}")
 
@@ -156,10 +177,26 @@ class AdminWriteTests(TestCase):
         assert response.status_code == 403
         assert Episode.objects.exists()
 
+    def test_an_editor_cannot_queue_a_feed_import_which_creates_episodes(self):
+        show = Show.objects.create(
+            title="A show", slug="a-show", feed_url="https://feeds.example/a.xml"
+        )
+        url = reverse("admin:glossary_show_job", args=[show.pk, "import"])
+        response = logged_in(self.editor).post(url)
+        assert response.status_code == 403
+        assert not Job.objects.exists()
+
+    def test_an_editor_queues_a_re_extraction_of_a_show(self):
+        show = Show.objects.create(title="A show", slug="a-show")
+        url = reverse("admin:glossary_show_job", args=[show.pk, "reextract"])
+        response = logged_in(self.editor).post(url)
+        assert response.status_code == 302
+        assert Job.objects.get().kind == Job.Kind.REEXTRACT
+
     def test_add_episode_needs_a_slug_and_makes_none_empty(self):
         client = logged_in(self.superuser)
         form = {
-            "show": "The Retort",
+            "show": make_show("The Retort").title,
             "title": "A new one",
             "slug": "",
             "appearance_set-TOTAL_FORMS": "0",
@@ -180,7 +217,7 @@ class AdminWriteTests(TestCase):
         from django.db import IntegrityError, transaction
 
         with self.assertRaises(IntegrityError), transaction.atomic():
-            Episode.objects.create(show="x", title="x", slug="")
+            Episode.objects.create(show=make_show("x"), title="x", slug="")
 
     def test_hostile_changelist_parameters_are_400s_not_500s(self):
         client = logged_in(self.superuser)

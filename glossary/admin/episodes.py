@@ -1,4 +1,4 @@
-"""Episodes (with their transcript upload), segments and people."""
+"""Episodes (with their transcript upload) and segments; people are in `people`."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from ..models import Episode, Person, Segment
-from ..services.episodes import appearances_save, people_delete
+from ..models import Episode, Segment
+from ..services.episodes import appearances_save
 from ..services.ingest import episode_ingest_transcript
 from ..services.uploads import upload_max_bytes, upload_too_large
 from ..transcripts import TranscriptError
@@ -153,6 +153,7 @@ class EpisodeAdmin(GuardedChangelist, admin.ModelAdmin):
                     audio_url=form.cleaned_data["audio_url"] or None,
                     episode=episode,
                     by=request.user,
+                    replace=form.cleaned_data["replace"],
                 )
             except TranscriptError as error:
                 form.add_error("file", f"{upload.name}: {error}")
@@ -271,16 +272,3 @@ class SegmentAdmin(GuardedChangelist, admin.ModelAdmin):
     @admin.display(description="text")
     def excerpt(self, obj: Segment) -> str:
         return Truncator(obj.text).chars(120)
-
-
-@admin.register(Person)
-class PersonAdmin(GuardedChangelist, admin.ModelAdmin):
-    list_display = ["name", "short_names"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-    def delete_model(self, request, obj: Person) -> None:
-        people_delete(people=[obj])
-
-    def delete_queryset(self, request, queryset) -> None:
-        people_delete(people=queryset)

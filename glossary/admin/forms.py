@@ -250,3 +250,9 @@ class TranscriptUploadForm(forms.Form):
         required=False,
     )
     audio_url = forms.URLField(required=False, assume_scheme="https")
+    replace = forms.BooleanField(
+        required=False,
+        label="Replace even if it looks like another episode",
+        help_text="kb refuses a transcript whose title or speakers clearly differ "
+        "from this episode's; tick to replace its segments anyway.",
+    )

@@ -237,7 +237,7 @@ class PersonSerializer(serializers.Serializer):
 
 class EpisodeSerializer(serializers.Serializer):
     slug = serializers.SlugField()
-    show = serializers.CharField()
+    show = serializers.CharField(source="show_id", help_text="The show's title.")
     number = serializers.IntegerField(allow_null=True)
     title = serializers.CharField()
     published_on = serializers.DateField(allow_null=True)
@@ -305,7 +305,9 @@ class TranscriptUploadSerializer(serializers.Serializer):
         help_text="The file's format (default: detected from its name and content).",
     )
     show = serializers.CharField(
-        required=False, max_length=200, help_text="The show (default: KB_SHOW_NAME)."
+        required=False,
+        max_length=200,
+        help_text="The show's title (default: kb's only show, when it has one).",
     )
     slug = serializers.SlugField(
         required=False,

@@ -75,7 +75,11 @@ def terms_propose_candidates(
     """
     loaded = _episodes_with_segments(episodes)
     speaker_names = set()
-    for name, short_names in Person.objects.values_list("name", "short_names"):
+    # A placeholder voice's name ("Speaker 1 (episode-slug)") names nobody:
+    # its words must not keep candidates out. Its label is a speaker label of
+    # the segments, which the extraction reads on its own.
+    people = Person.objects.filter(is_placeholder=False)
+    for name, short_names in people.values_list("name", "short_names"):
         speaker_names.update([name, *name.split(), *short_names])
     ranking = extract_candidates(
         [(e.slug, list(e.segments.all())) for e in progress(loaded)],
