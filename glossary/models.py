@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.timezone import now
 from simple_history.models import HistoricalRecords
 
@@ -86,6 +87,9 @@ class Episode(models.Model):
         if self.number is not None:
             return f"{self.show} #{self.number}: {self.title}"
         return f"{self.show}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("episode-detail", kwargs={"slug": self.slug})
 
 
 class Appearance(models.Model):
@@ -234,6 +238,10 @@ class Term(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def get_absolute_url(self) -> str:
+        """The concept's page (an old slug redirects there: `TermRedirect`)."""
+        return reverse("concept-detail", kwargs={"slug": self.slug})
 
 
 class Alias(models.Model):

@@ -22,7 +22,7 @@ from django.utils.http import http_date
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 
-from .queries import State
+from ..selectors.state import State
 
 READ_METHODS = frozenset({"GET", "HEAD"})
 PUBLIC_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300"

@@ -1,6 +1,6 @@
 """What the API returns, field by field; and the transcript upload's input.
 
-Read serializers only translate rows the `queries` module already loaded
+Read serializers only translate rows the `selectors` already loaded
 (published terms, visible labels, prefetched relations): none of them runs a
 query. Every resource carries `url` (itself in the API) and `page_url` (the
 reader's page on this site); an episode's own page on the show's site is
@@ -18,6 +18,7 @@ from rest_framework import serializers
 
 from ..models import Alias, Appearance, Citation, Episode, Term, WikipediaArticle
 from ..rendering import clock, play_url, render_markdown
+from ..selectors.episodes import EpisodeTerm
 from ..transcripts import FORMATS
 from ..wikipedia.attribution import (
     LICENSE_NAME,
@@ -26,7 +27,6 @@ from ..wikipedia.attribution import (
     attribution_text,
     revision_url,
 )
-from .queries import EpisodeTerm
 
 
 def _absolute(context: dict[str, Any], path: str) -> str:
