@@ -14,6 +14,17 @@ from ..rendering import clock
 from .episodes import EPISODE_FIELDS
 
 
+def newest_episode_first() -> tuple:
+    """Citations by episode, newest first (undated last), then in time order."""
+    return (
+        F("episode__published_on").desc(nulls_last=True),
+        F("episode__number").desc(nulls_last=True),
+        "episode_id",
+        "seconds",
+        "pk",
+    )
+
+
 def citations() -> QuerySet[Citation]:
     """Citations with what a reader needs: episode, time, speaker, quote."""
     return (
@@ -34,13 +45,7 @@ def citations() -> QuerySet[Citation]:
             "segment__speaker_label",
             "segment__speaker__name",
         )
-        .order_by(
-            F("episode__published_on").desc(nulls_last=True),
-            F("episode__number").desc(nulls_last=True),
-            "episode_id",
-            "seconds",
-            "id",
-        )
+        .order_by(*newest_episode_first())
     )
 
 
@@ -114,13 +119,7 @@ def concept_citations(term: Term) -> list[EpisodeMentions]:
             "segment__speaker__name",
             *(f"episode__{name}" for name in EPISODE_FIELDS),
         )
-        .order_by(
-            F("episode__published_on").desc(nulls_last=True),
-            F("episode__number").desc(nulls_last=True),
-            "episode_id",
-            "seconds",
-            "pk",
-        )
+        .order_by(*newest_episode_first())
     )
     result: list[EpisodeMentions] = []
     for _episode_id, in_episode in groupby(citations, key=lambda c: c.episode_id):
