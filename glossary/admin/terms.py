@@ -19,7 +19,6 @@ from django.db.models import (
     Case,
     F,
     OuterRef,
-    Prefetch,
     QuerySet,
     Subquery,
     Value,
@@ -37,7 +36,7 @@ from ..import_export import ImportFileLost, TermResource
 from ..linking.normalize import normalize_label
 from ..models import Alias, Citation, Episode, Term
 from ..rendering import render_markdown
-from ..selectors.curation import next_candidate
+from ..selectors.curation import next_candidate, other_aliases
 from ..services.aliases import (
     alias_add,
     alias_delete,
@@ -159,15 +158,7 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
             super()
             .get_queryset(request)
             .annotate(first_audio_url=Subquery(first_audio))
-            .prefetch_related(
-                Prefetch(
-                    "aliases",
-                    queryset=Alias.objects.exclude(kind=Alias.Kind.PREFERRED).order_by(
-                        "label"
-                    ),
-                    to_attr="other_aliases",
-                )
-            )
+            .prefetch_related(other_aliases())
         )
 
     def get_inlines(self, request, obj):

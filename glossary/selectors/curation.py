@@ -1,10 +1,10 @@
-"""The admin's reads: the review queue's order, and what changed in a term."""
+"""The admin's reads: the review queue, a term's other labels, its changes."""
 
 from __future__ import annotations
 
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 
-from ..models import Term
+from ..models import Alias, Term
 
 
 def next_candidate(term: Term) -> Term | None:
@@ -45,3 +45,22 @@ def term_changes_since(term: Term, version: int) -> tuple[list[str], list[str]]:
         if change.field not in {"version", "updated_at", "created_at"}
     ]
     return names, users
+
+
+def other_aliases() -> Prefetch:
+    """A term's labels but the preferred one, as `other_aliases`."""
+    return Prefetch(
+        "aliases",
+        queryset=Alias.objects.exclude(kind=Alias.Kind.PREFERRED).order_by("label"),
+        to_attr="other_aliases",
+    )
+
+
+def other_labels(term: Term) -> list[str]:
+    """A term's labels but the preferred one, sorted (prefetched when possible)."""
+    aliases = getattr(term, "other_aliases", None)
+    if aliases is None:
+        if term.pk is None:
+            return []
+        aliases = Alias.objects.filter(term=term).exclude(kind=Alias.Kind.PREFERRED)
+    return sorted((alias.label for alias in aliases), key=str.casefold)
