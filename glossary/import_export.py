@@ -24,7 +24,8 @@ from import_export import fields, resources, widgets
 from import_export.tmp_storages import CacheStorage
 
 from .linking.normalize import normalize_label
-from .models import Alias, Term
+from .models import Term
+from .selectors.curation import other_labels
 from .services.aliases import term_set_aliases
 from .services.locks import hold_or_refuse
 from .services.rules import (
@@ -90,16 +91,6 @@ class AliasesWidget(widgets.Widget):
 
     def render(self, value: Any, obj=None, **kwargs) -> str:
         return ALIAS_SEPARATOR.join(value or [])
-
-
-def other_labels(term: Term) -> list[str]:
-    """A term's labels but the preferred one, sorted (prefetched when possible)."""
-    aliases = getattr(term, "other_aliases", None)
-    if aliases is None:
-        if term.pk is None:
-            return []
-        aliases = Alias.objects.filter(term=term).exclude(kind=Alias.Kind.PREFERRED)
-    return sorted((alias.label for alias in aliases), key=str.casefold)
 
 
 class AliasesField(fields.Field):

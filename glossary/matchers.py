@@ -11,8 +11,6 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from django.urls import reverse
-
 from .linking import Entry, Matcher
 from .models import Alias, GlossaryVersion, Term
 
@@ -30,11 +28,11 @@ class LinkedTerm:
 
     @property
     def url(self) -> str:
-        return reverse("concept-detail", kwargs={"slug": self.slug})
+        return Term(slug=self.slug).get_absolute_url()
 
 
 @dataclass(frozen=True, slots=True)
-class Glossary:
+class GlossaryLinker:
     """A matcher and the terms its matches point at, for one glossary version."""
 
     version: int
@@ -44,10 +42,10 @@ class Glossary:
 
 
 _lock = threading.Lock()
-_built: dict[tuple[str, ...], Glossary] = {}
+_built: dict[tuple[str, ...], GlossaryLinker] = {}
 
 
-def current_glossary(*, include_drafts: bool = False) -> Glossary:
+def current_glossary(*, include_drafts: bool = False) -> GlossaryLinker:
     """The glossary of published terms (or, for editors' previews, all but rejected)."""
     statuses = PREVIEW if include_drafts else PUBLIC
     version = GlossaryVersion.objects.current()
@@ -64,7 +62,7 @@ def current_glossary(*, include_drafts: bool = False) -> Glossary:
     return glossary
 
 
-def _build(version: int, statuses: tuple[str, ...]) -> Glossary:
+def _build(version: int, statuses: tuple[str, ...]) -> GlossaryLinker:
     terms = {
         row[0]: LinkedTerm(*row)
         for row in Term.objects.filter(status__in=statuses).values_list(
@@ -77,7 +75,7 @@ def _build(version: int, statuses: tuple[str, ...]) -> Glossary:
             term__status__in=statuses
         ).values_list("label", "term_id", "case_sensitive")
     ]
-    return Glossary(
+    return GlossaryLinker(
         version=version,
         matcher=Matcher(entries),
         terms=terms,

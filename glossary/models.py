@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.timezone import now
 from simple_history.models import HistoricalRecords
 
@@ -216,6 +217,9 @@ class Episode(models.Model):
             return f"{self.show_id} #{self.number}: {self.title}"
         return f"{self.show_id}: {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("episode-detail", kwargs={"slug": self.slug})
+
 
 class Appearance(models.Model):
     class Role(models.TextChoices):
@@ -363,6 +367,10 @@ class Term(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def get_absolute_url(self) -> str:
+        """The concept's page (an old slug redirects there: `TermRedirect`)."""
+        return reverse("concept-detail", kwargs={"slug": self.slug})
 
 
 class Alias(models.Model):

@@ -1,12 +1,15 @@
-"""`/sitemap.xml`: every published concept and every episode, for search engines."""
+"""`/sitemap.xml`: every published concept and every episode, for search engines.
+
+Each item's location is its `get_absolute_url()`, Django's default.
+"""
 
 from __future__ import annotations
 
 from django.contrib.sitemaps import Sitemap
-from django.urls import reverse
 
-from . import selectors
 from .models import Episode, Term
+from .selectors.episodes import sitemap_episodes
+from .selectors.terms import sitemap_terms
 
 
 class ConceptSitemap(Sitemap):
@@ -14,10 +17,7 @@ class ConceptSitemap(Sitemap):
     priority = 0.8
 
     def items(self):
-        return selectors.sitemap_concepts()
-
-    def location(self, item: Term) -> str:
-        return reverse("concept-detail", kwargs={"slug": item.slug})
+        return sitemap_terms()
 
     def lastmod(self, item: Term):
         return item.updated_at
@@ -28,10 +28,7 @@ class EpisodeSitemap(Sitemap):
     priority = 0.5
 
     def items(self):
-        return selectors.sitemap_episodes()
-
-    def location(self, item: Episode) -> str:
-        return reverse("episode-detail", kwargs={"slug": item.slug})
+        return sitemap_episodes()
 
     def lastmod(self, item: Episode):
         return item.updated_at

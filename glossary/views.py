@@ -1,7 +1,8 @@
 """Pages for readers: the concept index and pages, episodes, search.
 
 Views translate: read through `selectors` (or `search`), shape what the
-template shows, render. Each page runs a fixed number of queries, whatever
+template shows, render. The site's name reaches every template through
+`context_processors.site`. Each page runs a fixed number of queries, whatever
 the number of concepts, citations or segments (asserted in tests). Only
 published terms are public. Nothing here calls Wikipedia: the summary shown
 is the one the enrichment service stored.
@@ -10,12 +11,8 @@ is the one the enrichment service stored.
 from __future__ import annotations
 
 import html
-import json
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-from django.conf import settings
 from django.http import (
     Http404,
     HttpRequest,
@@ -29,32 +26,34 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
-from . import selectors
+from . import jsonld
+from .addresses import slug_urls
+from .context_processors import site_name
 from .linking import link_html
-from .matchers import Glossary, current_glossary
+from .matchers import GlossaryLinker, current_glossary
 from .models import Episode, Segment, Term, WikipediaArticle
-from .rendering import render_markdown
+from .rendering import clock, render_markdown
 from .search import search as run_search
+from .selectors.citations import concept_citations
+from .selectors.episodes import (
+    EpisodeTerm,
+    episode_for_page,
+    episode_segments,
+    episode_terms,
+    episodes_for_list,
+    latest_episodes,
+)
+from .selectors.terms import (
+    concept_for_page,
+    concept_index,
+    recent_concepts,
+    term_redirect,
+)
 from .wikipedia.attribution import article_url, attribution_html
 
 # A definition links each other concept once; a transcript turn links the
 # first mention of each concept in it (see docs/pages.md).
 DEFINITION_MAX_LINKS = 20
-_JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
-def _site_name() -> str:
-    return f"{settings.KB_SHOW_NAME} glossary"
-
-
-def slug_urls(name: str) -> Callable[[str], str]:
-    """`reverse()` once, then put each slug in place: for pages linking many rows.
-
-    A slug is URL-safe as it is, and reversing costs ~40 µs a call, which
-    the 10,000-line index would otherwise pay once a line.
-    """
-    prefix, suffix = reverse(name, kwargs={"slug": "SLUG"}).split("SLUG")
-    return lambda slug: f"{prefix}{slug}{suffix}"
 
 
 @require_safe
@@ -64,10 +63,8 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "glossary/home.html",
         {
-            "episodes": selectors.latest_episodes(),
-            "concepts": selectors.recent_concepts(),
-            "show_name": settings.KB_SHOW_NAME,
-            "site_name": _site_name(),
+            "episodes": latest_episodes(),
+            "concepts": recent_concepts(),
         },
     )
 
@@ -80,7 +77,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 def concept_list(request: HttpRequest) -> HttpResponse:
     """The A–Z index of published concepts (2 queries)."""
-    sections = selectors.concept_index()
+    sections = concept_index()
     url = request.build_absolute_uri(reverse("concept-list"))
     concept_url = slug_urls("concept-detail")
     present = {section.letter for section in sections}
@@ -99,7 +96,6 @@ def concept_list(request: HttpRequest) -> HttpResponse:
             "letters": letters,
             "count": sum(1 for s in sections for e in s.entries if not e.see),
             "canonical_url": url,
-            "site_name": _site_name(),
         },
     )
 
@@ -107,9 +103,9 @@ def concept_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def concept_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A concept's page (7 queries); an old slug answers with a 301."""
-    term = selectors.concept_for_page(slug)
+    term = concept_for_page(slug)
     if term is None:
-        current = selectors.concept_redirect(slug)
+        current = term_redirect(slug)
         if current is not None:
             return HttpResponsePermanentRedirect(
                 reverse("concept-detail", kwargs={"slug": current})
@@ -119,9 +115,9 @@ def concept_detail(request: HttpRequest, slug: str) -> HttpResponse:
     glossary = current_glossary()
     definition_html = _linked_definition(term, glossary)
     wikipedia = WikipediaArticle.shown_for(term)
-    mentions = selectors.concept_citations(term)
+    mentions = concept_citations(term)
     episode_url = slug_urls("episode-detail")
-    url = request.build_absolute_uri(term_url(term.slug))
+    url = request.build_absolute_uri(term.get_absolute_url())
     plain = html.unescape(strip_tags(definition_html))
     description = term.short_definition or Truncator(" ".join(plain.split())).chars(200)
     return render(
@@ -139,16 +135,18 @@ def concept_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "mention_count": sum(group.total for group in mentions),
             "canonical_url": url,
             "description": description,
-            "json_ld": _json_ld(
-                _defined_term(request, term, url, description, wikipedia)
+            "json_ld": jsonld.script_json(
+                jsonld.defined_term(
+                    term,
+                    url=url,
+                    description=description,
+                    set_url=request.build_absolute_uri(reverse("concept-list")),
+                    set_name=site_name(),
+                    wikipedia=wikipedia,
+                )
             ),
-            "site_name": _site_name(),
         },
     )
-
-
-def term_url(slug: str) -> str:
-    return reverse("concept-detail", kwargs={"slug": slug})
 
 
 def _concept_not_found(request: HttpRequest, slug: str) -> HttpResponse:
@@ -158,12 +156,12 @@ def _concept_not_found(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "404.html",
-        {"suggestions": suggestions, "query": words, "site_name": _site_name()},
+        {"suggestions": suggestions, "query": words},
         status=404,
     )
 
 
-def _linked_definition(term: Term, glossary: Glossary) -> SafeString:
+def _linked_definition(term: Term, glossary: GlossaryLinker) -> SafeString:
     """The definition as safe HTML, other concepts in it linked once each."""
     html = render_markdown(term.definition)
     if not html:
@@ -182,47 +180,6 @@ def _linked_definition(term: Term, glossary: Glossary) -> SafeString:
     return mark_safe(linked)  # noqa: S308
 
 
-def _defined_term(
-    request: HttpRequest,
-    term: Term,
-    url: str,
-    description: str,
-    wikipedia: WikipediaArticle | None,
-) -> dict[str, Any]:
-    """schema.org DefinedTerm: what search engines read about the concept."""
-    index_url = request.build_absolute_uri(reverse("concept-list"))
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "DefinedTerm",
-        "@id": url,
-        "url": url,
-        "name": term.label,
-        "termCode": term.slug,
-        "description": description,
-        "inDefinedTermSet": {
-            "@type": "DefinedTermSet",
-            "@id": index_url,
-            "url": index_url,
-            "name": _site_name(),
-        },
-    }
-    alternate = [alias.label for alias in term.shown_aliases]
-    if alternate:
-        data["alternateName"] = alternate
-    if wikipedia is not None:
-        data["sameAs"] = [article_url(wikipedia)]
-    if term.updated_at:
-        data["dateModified"] = term.updated_at.isoformat()
-    return data
-
-
-def _json_ld(data: dict[str, Any]) -> SafeString:
-    """JSON for a `<script type="application/ld+json">`: `<`, `>` and `&`
-    escaped, so no text in it can close the script element."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return mark_safe(text.translate(_JSON_SCRIPT_ESCAPES))  # noqa: S308
-
-
 # --------------------------------------------------------------------------
 # Episodes
 # --------------------------------------------------------------------------
@@ -234,7 +191,7 @@ def episode_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "glossary/episode_list.html",
-        {"episodes": selectors.episodes_for_list(), "site_name": _site_name()},
+        {"episodes": episodes_for_list()},
     )
 
 
@@ -255,15 +212,12 @@ class TranscriptTurn:
 @require_safe
 def episode_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """An episode: its concepts by first mention, the linked transcript (5 queries)."""
-    episode = selectors.episode_for_page(slug)
+    episode = episode_for_page(slug)
     if episode is None:
         raise Http404("No such episode.")
-    concepts = selectors.episode_concepts(episode)
-    segments = selectors.episode_segments(episode)
-    turns = _transcript(segments, current_glossary())
-    url = request.build_absolute_uri(
-        reverse("episode-detail", kwargs={"slug": episode.slug})
-    )
+    concepts = episode_terms(episode)
+    turns = _transcript(episode_segments(episode), current_glossary())
+    url = request.build_absolute_uri(episode.get_absolute_url())
     return render(
         request,
         "glossary/episode_detail.html",
@@ -273,18 +227,19 @@ def episode_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "turns": turns,
             "canonical_url": url,
             "description": _episode_description(episode, concepts),
-            "site_name": _site_name(),
         },
     )
 
 
-def _episode_description(episode: Episode, concepts: list) -> str:
+def _episode_description(episode: Episode, concepts: list[EpisodeTerm]) -> str:
     named = ", ".join(concept.label for concept in concepts[:6])
     text = f"Transcript of {episode}."
     return f"{text} Concepts discussed: {named}." if named else text
 
 
-def _transcript(segments: list[Segment], glossary: Glossary) -> list[TranscriptTurn]:
+def _transcript(
+    segments: list[Segment], glossary: GlossaryLinker
+) -> list[TranscriptTurn]:
     urls: dict[int, str] = {}
     turns: list[TranscriptTurn] = []
     anchored: set[int] = set()
@@ -297,7 +252,7 @@ def _transcript(segments: list[Segment], glossary: Glossary) -> list[TranscriptT
             TranscriptTurn(
                 second=second,
                 start=segment.start,
-                clock=selectors.clock(segment.start),
+                clock=clock(segment.start),
                 estimated=segment.start_estimated,
                 speaker=speaker or "Unknown speaker",
                 anchor=anchor,
@@ -308,7 +263,7 @@ def _transcript(segments: list[Segment], glossary: Glossary) -> list[TranscriptT
 
 
 def linked_paragraphs(
-    text: str, glossary: Glossary, urls: dict[int, str] | None = None
+    text: str, glossary: GlossaryLinker, urls: dict[int, str] | None = None
 ) -> list[SafeString]:
     """Plain text as escaped paragraphs, the first mention of each concept linked.
 
@@ -377,6 +332,5 @@ def search(request: HttpRequest) -> HttpResponse:
             ],
             "query": results.query,
             "other_terms": results.quote_terms[1:],
-            "site_name": _site_name(),
         },
     )

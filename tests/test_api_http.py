@@ -337,7 +337,7 @@ class ErrorShapeTests(ApiTestCase):
     def test_an_unexpected_failure_is_a_json_500_and_is_logged(self):
         with (
             mock.patch(
-                "glossary.api.views.queries.term_detail",
+                "glossary.selectors.terms.term_detail",
                 side_effect=RuntimeError("boom"),
             ),
             self.assertLogs("glossary.api", "ERROR") as logs,

@@ -34,8 +34,13 @@ READER_MODULES = [
     "glossary/api",
     "glossary/templatetags",
     "glossary/search",
-    "glossary/selectors.py",
+    "glossary/selectors",
     "glossary/rendering.py",
+    "glossary/jsonld.py",
+    "glossary/addresses.py",
+    "glossary/context_processors.py",
+    "glossary/matchers.py",
+    "glossary/sitemaps.py",
 ]
 NETWORK_MODULES = {
     "wikipediaapi",

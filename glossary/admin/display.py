@@ -18,8 +18,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
-from ..models import Alias, Term
+from ..models import Term
 from ..rendering import clock, play_url, render_markdown
+from ..selectors.curation import other_labels
 from ..services.rules import term_has_definition
 from .wikipedia import wikipedia_panel
 
@@ -122,10 +123,7 @@ class TermColumns:
 
     @admin.display(description="other labels")
     def other_labels(self, obj: Term) -> str:
-        aliases = getattr(obj, "other_aliases", None)
-        if aliases is None:
-            aliases = obj.aliases.exclude(kind=Alias.Kind.PREFERRED)
-        return ", ".join(alias.label for alias in aliases) or "—"
+        return ", ".join(other_labels(obj)) or "—"
 
     @admin.display(description="defined", boolean=True)
     def defined(self, obj: Term) -> bool:

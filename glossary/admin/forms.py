@@ -16,6 +16,7 @@ from django.utils.html import format_html
 
 from ..linking.normalize import normalize_label
 from ..models import Alias, Citation, Episode, Term
+from ..selectors.curation import term_changes_since
 from ..services.citations import citation_build_manual
 from ..services.rules import (
     EDITABLE_TERM_FIELDS,
@@ -31,28 +32,6 @@ from ..services.terms import TermConflict, term_check_version
 
 # Rows a term page shows; a term cited hundreds of times shows the first ones.
 CITATIONS_SHOWN = 100
-
-
-def _changes_since(term: Term, version: int) -> tuple[list[str], list[str]]:
-    """The fields changed since `version` of the term, and by whom."""
-    records = Term.history.filter(id=term.pk).select_related("history_user")
-    base = records.filter(version=version).order_by("-history_id").first()
-    newer = records.order_by("history_id")
-    if base is not None:
-        newer = newer.filter(history_id__gt=base.history_id)
-    newer = list(newer)
-    users = sorted(
-        {str(record.history_user) for record in newer if record.history_user}
-    )
-    if base is None or not newer:
-        return [], users
-    delta = newer[-1].diff_against(base)
-    names = [
-        str(Term._meta.get_field(change.field).verbose_name)
-        for change in delta.changes
-        if change.field not in {"version", "updated_at", "created_at"}
-    ]
-    return names, users
 
 
 # The term's form: it asks the services' stale-edit check first, so a
@@ -125,7 +104,7 @@ class TermForm(forms.ModelForm):
             current = conflict.term
         else:
             return
-        fields, users = _changes_since(current, expected or 0)
+        fields, users = term_changes_since(current, expected or 0)
         self.conflict = {
             "current": current,
             "expected": expected,

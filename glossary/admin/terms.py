@@ -19,8 +19,6 @@ from django.db.models import (
     Case,
     F,
     OuterRef,
-    Prefetch,
-    Q,
     QuerySet,
     Subquery,
     Value,
@@ -38,6 +36,7 @@ from ..import_export import ImportFileLost, TermResource
 from ..linking.normalize import normalize_label
 from ..models import Alias, Citation, Episode, Term
 from ..rendering import render_markdown
+from ..selectors.curation import next_candidate, other_aliases
 from ..services.aliases import (
     alias_add,
     alias_delete,
@@ -70,24 +69,6 @@ from .forms import AliasInlineFormSet, ManualCitationFormSet, TermForm
 from .guards import GuardedChangelist
 from .inlines import AliasInline, CitationInline, ManualCitationInline
 from .wikipedia import wikipedia_admin_urls
-
-
-def next_candidate(term: Term) -> Term | None:
-    """The candidate after `term` in the review queue (by score), or the first."""
-    queue = (
-        Term.objects.filter(status=Term.Status.CANDIDATE)
-        .exclude(pk=term.pk)
-        .order_by(F("score").desc(nulls_last=True), "label", "pk")
-    )
-    if term.score is not None:
-        after = queue.filter(
-            Q(score__lt=term.score)
-            | Q(score__isnull=True)
-            | Q(score=term.score, label__gt=term.label)
-        )
-    else:
-        after = queue.filter(score__isnull=True, label__gt=term.label)
-    return after.first() or queue.first()
 
 
 @admin.register(Term)
@@ -164,8 +145,8 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
     object_history_template = "admin/glossary/term/object_history.html"
 
     class Media:
-        css = {"all": ["admin/glossary/term.css"]}
-        js = ["admin/glossary/term.js"]
+        css = {"all": ["glossary/admin/term.css"]}
+        js = ["glossary/admin/term.js"]
 
     # Reads.
 
@@ -177,15 +158,7 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
             super()
             .get_queryset(request)
             .annotate(first_audio_url=Subquery(first_audio))
-            .prefetch_related(
-                Prefetch(
-                    "aliases",
-                    queryset=Alias.objects.exclude(kind=Alias.Kind.PREFERRED).order_by(
-                        "label"
-                    ),
-                    to_attr="other_aliases",
-                )
-            )
+            .prefetch_related(other_aliases())
         )
 
     def get_inlines(self, request, obj):

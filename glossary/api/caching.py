@@ -1,7 +1,7 @@
 """HTTP caching for the API's reads: validators, 304s and a body cache.
 
 A view says what its answer depends on (`read_state`, one cheap query from
-`queries`); from that, the request's URL and the negotiated media type the
+`selectors.state`); from that, the request's URL and the negotiated media type the
 mixin makes an ETag and a Last-Modified. A matching `If-None-Match` (or
 `If-Modified-Since`) gets a 304 without building anything; otherwise a body
 rendered earlier for the same ETag is served from Django's cache (per
@@ -22,7 +22,7 @@ from django.utils.http import http_date
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 
-from .queries import State
+from ..selectors.state import State
 
 READ_METHODS = frozenset({"GET", "HEAD"})
 PUBLIC_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300"

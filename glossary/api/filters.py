@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from drf_spectacular.utils import extend_schema_field
 
 from ..models import Term
-from . import queries
+from ..selectors.terms import cited_in_episode, search_terms
 
 DIGITS = ("#", "0-9")
 LETTER_CHOICES = [
@@ -113,7 +113,7 @@ class TermFilter(django_filters.FilterSet):
         }
     )
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queries.search_terms(queryset, value)
+        return search_terms(queryset, value)
 
     @extend_schema_field(
         {
@@ -124,7 +124,7 @@ class TermFilter(django_filters.FilterSet):
         }
     )
     def filter_episode(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queries.cited_in_episode(queryset, value)
+        return cited_in_episode(queryset, value)
 
     def filter_letter(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value in DIGITS:

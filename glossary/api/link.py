@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..linking import DEFAULT_SKIP_ELEMENTS, link_html
-from ..matchers import Glossary, current_glossary
+from ..matchers import GlossaryLinker, current_glossary
 from .parsers import BoundedJSONParser
 
 MAX_SKIPPED = 1000
@@ -264,7 +264,7 @@ class LinkView(APIView):
 class _Urls:
     """Absolute page URLs, worked out once per term per request."""
 
-    def __init__(self, request: Request, glossary: Glossary) -> None:
+    def __init__(self, request: Request, glossary: GlossaryLinker) -> None:
         self.request = request
         self.glossary = glossary
         self.terms: dict[int, dict[str, str]] = {}

@@ -1,6 +1,6 @@
 """What the API returns, field by field; and the transcript upload's input.
 
-Read serializers only translate rows the `queries` module already loaded
+Read serializers only translate rows the `selectors` already loaded
 (published terms, visible labels, prefetched relations): none of them runs a
 query. Every resource carries `url` (itself in the API) and `page_url` (the
 reader's page on this site); an episode's own page on the show's site is
@@ -9,15 +9,17 @@ reader's page on this site); an episode's own page on the show's site is
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..addresses import slug_urls
 from ..models import Alias, Appearance, Citation, Episode, Term, WikipediaArticle
 from ..rendering import clock, play_url, render_markdown
+from ..selectors.episodes import EpisodeTerm
 from ..transcripts import FORMATS
 from ..wikipedia.attribution import (
     LICENSE_NAME,
@@ -26,7 +28,6 @@ from ..wikipedia.attribution import (
     attribution_text,
     revision_url,
 )
-from .queries import EpisodeTerm
 
 
 def _absolute(context: dict[str, Any], path: str) -> str:
@@ -34,16 +35,13 @@ def _absolute(context: dict[str, Any], path: str) -> str:
     return request.build_absolute_uri(path) if request is not None else path
 
 
-SLUG_PLACEHOLDER = "__slug__"
-
-
 @extend_schema_field(OpenApiTypes.URI)
 class SlugUrlField(serializers.Field):
     """An absolute URL to the object by its slug.
 
-    The URL is reversed once per request and view name (with a placeholder
-    slug) and filled in for each object: reversing for every item of a long
-    list costs more than the rest of its serialization.
+    Built once per request and view name (`addresses.slug_urls`) and filled
+    in for each object: reversing for every item of a long list costs more
+    than the rest of its serialization.
     """
 
     def __init__(self, view_name: str, **kwargs: Any) -> None:
@@ -51,16 +49,17 @@ class SlugUrlField(serializers.Field):
         kwargs.update(read_only=True, source="*")
         super().__init__(**kwargs)
 
-    def _template(self) -> str:
-        templates = self.context.setdefault("url_templates", {})
-        template = templates.get(self.view_name)
-        if template is None:
-            path = reverse(self.view_name, kwargs={"slug": SLUG_PLACEHOLDER})
-            template = templates[self.view_name] = _absolute(self.context, path)
-        return template
+    def _url_for(self) -> Callable[[str], str]:
+        builders = self.context.setdefault("url_templates", {})
+        url_for = builders.get(self.view_name)
+        if url_for is None:
+            url_for = builders[self.view_name] = slug_urls(
+                self.view_name, absolute=lambda path: _absolute(self.context, path)
+            )
+        return url_for
 
     def to_representation(self, value: Any) -> str:
-        return self._template().replace(SLUG_PLACEHOLDER, value.slug)
+        return self._url_for()(value.slug)
 
 
 def ApiUrlField(view_name: str, **kwargs: Any) -> SlugUrlField:  # noqa: N802

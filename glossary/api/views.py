@@ -1,4 +1,4 @@
-"""The API's endpoints: each reads through `queries`, renders with `serializers`.
+"""The API's endpoints: each reads through `selectors`, renders with `serializers`.
 
 Reads are anonymous, cacheable (ETag, Last-Modified, 304, Cache-Control,
 bodies cached by ETag: see `caching`) and run a fixed number of queries
@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -30,11 +29,18 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse as api_reverse
 from rest_framework.views import APIView
 
+from .. import jsonld
+from ..addresses import slug_urls
+from ..context_processors import site_name
 from ..permissions import may_ingest_any
+from ..selectors import episodes as episode_reads
+from ..selectors import glossary as glossary_reads
+from ..selectors import state
+from ..selectors import terms as term_reads
+from ..selectors.citations import term_citations
 from ..services.ingest import episode_ingest_transcript
 from ..services.uploads import upload_max_bytes, upload_too_large
 from ..transcripts import TranscriptError
-from . import jsonld, queries
 from .caching import ConditionalReadMixin
 from .errors import PayloadTooLarge
 from .filters import TermFilter
@@ -57,7 +63,7 @@ def _moved(
     request: Request, view_name: str, slug: str
 ) -> HttpResponsePermanentRedirect:
     """A 301 to the same endpoint under a term's current slug, query kept."""
-    new = queries.term_redirect(slug)
+    new = term_reads.term_redirect(slug)
     if new is None:
         raise exceptions.NotFound(f"No published term with the slug {slug!r}.")
     url = reverse(f"api:{view_name}", kwargs={"slug": new})
@@ -94,20 +100,20 @@ class TermViewSet(ConditionalReadMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = TermFilter
 
     def get_queryset(self):
-        return queries.terms()
+        return term_reads.terms()
 
-    def read_state(self) -> queries.State | None:
+    def read_state(self) -> state.State | None:
         if self.action == "list":
             episode = self.request.query_params.get("episode")
             if episode and not SLUG.fullmatch(episode):
                 return None  # the list answers 400
-            return queries.terms_state(episode=episode or None)
+            return state.terms_state(episode=episode or None)
         if self.action in ("retrieve", "citations"):
-            return queries.term_state(self.kwargs["slug"])
+            return state.term_state(self.kwargs["slug"])
         return None
 
     def retrieve(self, request: Request, slug: str) -> Response:
-        term = queries.term_detail(slug)
+        term = term_reads.term_detail(slug)
         if term is None:
             return _moved(request, "term-detail", slug)
         return Response(
@@ -126,10 +132,10 @@ class TermViewSet(ConditionalReadMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, filter_backends=[])
     def citations(self, request: Request, slug: str) -> Response:
-        term_id = queries.published_term_id(slug)
+        term_id = term_reads.published_term_id(slug)
         if term_id is None:
             return _moved(request, "term-citations", slug)
-        page = self.paginate_queryset(queries.term_citations(term_id))
+        page = self.paginate_queryset(term_citations(term_id))
         data = CitationSerializer(
             page, many=True, context=self.get_serializer_context()
         ).data
@@ -151,17 +157,17 @@ class EpisodeViewSet(ConditionalReadMixin, viewsets.ReadOnlyModelViewSet):
     filter_backends: list[Any] = []
 
     def get_queryset(self):
-        return queries.episodes()
+        return episode_reads.episodes_with_people()
 
-    def read_state(self) -> queries.State | None:
+    def read_state(self) -> state.State | None:
         if self.action == "list":
-            return queries.episodes_state()
+            return state.episodes_state()
         if self.action in ("retrieve", "terms"):
-            return queries.episode_state(self.kwargs["slug"])
+            return state.episode_state(self.kwargs["slug"])
         return None
 
     def retrieve(self, request: Request, slug: str) -> Response:
-        episode = queries.episode_detail(slug)
+        episode = episode_reads.episode_detail(slug)
         if episode is None:
             raise exceptions.NotFound(f"No episode with the slug {slug!r}.")
         context = self.get_serializer_context()
@@ -176,10 +182,10 @@ class EpisodeViewSet(ConditionalReadMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, filter_backends=[], pagination_class=None)
     def terms(self, request: Request, slug: str) -> Response:
-        episode = queries.episode_brief(slug)
+        episode = episode_reads.episode_brief(slug)
         if episode is None:
             raise exceptions.NotFound(f"No episode with the slug {slug!r}.")
-        items = queries.episode_terms(episode)
+        items = episode_reads.episode_terms(episode)
         context = {**self.get_serializer_context(), "episode": episode}
         data = {"episode": episode, "count": len(items), "results": items}
         return Response(EpisodeTermsSerializer(data, context=context).data)
@@ -195,8 +201,8 @@ class GlossaryJsonLdView(ConditionalReadMixin, APIView):
 
     renderer_classes = [JSONLDRenderer, JSONRenderer]
 
-    def read_state(self) -> queries.State:
-        return queries.glossary_state()
+    def read_state(self) -> state.State:
+        return state.glossary_state()
 
     @extend_schema(
         summary="The glossary as JSON-LD",
@@ -209,14 +215,11 @@ class GlossaryJsonLdView(ConditionalReadMixin, APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        placeholder = "__slug__"
-        term_path = reverse("concept-detail", kwargs={"slug": placeholder})
-        term_url = request.build_absolute_uri(term_path)
         document = jsonld.glossary_document(
-            queries.glossary(),
-            name=f"{settings.KB_SHOW_NAME} glossary",
+            glossary_reads.published_glossary(),
+            name=site_name(),
             set_url=request.build_absolute_uri(reverse("concept-list")),
-            term_url=lambda slug: term_url.replace(placeholder, slug),
+            term_url=slug_urls("concept-detail", absolute=request.build_absolute_uri),
         )
         return Response(document)
 
@@ -287,7 +290,7 @@ class TranscriptUploadView(APIView):
         except TranscriptError as error:
             raise InvalidTranscript({"file": [f"{upload.name}: {error}"]}) from None
         context = {"request": request, "view": self, "format": self.format_kwarg}
-        episode = queries.episode_detail(result.episode.slug)
+        episode = episode_reads.episode_detail(result.episode.slug)
         body = {
             "episode": episode,
             "created": result.created,

@@ -1,1 +1,6 @@
-"""Use cases: the one place that writes. Each is a typed function in one transaction."""
+"""Use cases: the one place that writes. Each is a typed function in one transaction.
+
+A module per family (`terms`, `aliases`, `merge`, `citations`, `extraction`,
+`ingest`, `episodes`, `wikipedia`, `accounts`, `backup`); `rules` holds the
+rules they all check. docs/architecture.md lists which lives where.
+"""

@@ -1,24 +1,32 @@
-"""The published glossary as JSON-LD: schema.org and SKOS in one graph.
+"""JSON-LD for search engines and thesaurus tools: one concept, or the glossary.
 
-Each concept is both a schema.org `DefinedTerm` (what search engines and
-schema.org tools read) and a SKOS `Concept` (what thesaurus tools read:
-preferred, alternative and hidden labels, broader, narrower and related
-concepts, the definition). The set is a `DefinedTermSet` and a SKOS
+A concept's page embeds `defined_term` (schema.org, in a `<script>` made
+safe by `script_json`); the API serves `glossary_document`, the whole
+published glossary as schema.org and SKOS in one graph.
+
+In the document, each concept is both a schema.org `DefinedTerm` (what
+search engines and schema.org tools read) and a SKOS `Concept` (what
+thesaurus tools read: preferred, alternative and hidden labels, broader,
+narrower and related concepts, the definition). The set is a `DefinedTermSet` and a SKOS
 `ConceptScheme`. Identifiers are the reader pages' URLs, the same `@id`s the
 concept pages embed, so the two descriptions merge into one graph.
 
-Pure: takes plain rows and URL builders, returns a dict.
+Each takes loaded rows and URLs and returns a dict: no queries here. (A
+found Wikipedia article reads the `wikipedia` the selectors joined.)
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from ..models import Alias, WikipediaArticle
-from ..wikipedia.attribution import article_url
-from .queries import Glossary
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Alias, Term, WikipediaArticle
+from .selectors.glossary import GlossaryGraph
+from .wikipedia.attribution import article_url
 
 SCHEMA = "https://schema.org/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -48,7 +56,7 @@ LABEL_KEYS = {
 
 
 def glossary_document(
-    glossary: Glossary,
+    glossary: GlossaryGraph,
     *,
     name: str,
     set_url: str,
@@ -109,3 +117,51 @@ def glossary_document(
         "schema:url": set_url,
         "schema:hasDefinedTerm": concepts,
     }
+
+
+def defined_term(
+    term: Term,
+    *,
+    url: str,
+    description: str,
+    set_url: str,
+    set_name: str,
+    wikipedia: WikipediaArticle | None,
+) -> dict[str, Any]:
+    """schema.org DefinedTerm: what search engines read on a concept's page.
+
+    `term` is read as `selectors.terms.concept_for_page` loads it.
+    """
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "DefinedTerm",
+        "@id": url,
+        "url": url,
+        "name": term.label,
+        "termCode": term.slug,
+        "description": description,
+        "inDefinedTermSet": {
+            "@type": "DefinedTermSet",
+            "@id": set_url,
+            "url": set_url,
+            "name": set_name,
+        },
+    }
+    alternate = [alias.label for alias in term.shown_aliases]
+    if alternate:
+        data["alternateName"] = alternate
+    if wikipedia is not None:
+        data["sameAs"] = [article_url(wikipedia)]
+    if term.updated_at:
+        data["dateModified"] = term.updated_at.isoformat()
+    return data
+
+
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def script_json(data: dict[str, Any]) -> SafeString:
+    """JSON for a `<script type="application/ld+json">`: `<`, `>` and `&`
+    escaped, so no text in it can close the script element."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return mark_safe(text.translate(_SCRIPT_ESCAPES))  # noqa: S308

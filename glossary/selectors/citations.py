@@ -1,0 +1,149 @@
+"""Where a term was said: grouped by turn for its page, one by one for the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.db.models import F, QuerySet
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString
+
+from ..models import Citation, Episode, Term
+from ..rendering import clock
+from .episodes import EPISODE_FIELDS
+
+
+def newest_episode_first() -> tuple:
+    """Citations by episode, newest first (undated last), then in time order."""
+    return (
+        F("episode__published_on").desc(nulls_last=True),
+        F("episode__number").desc(nulls_last=True),
+        "episode_id",
+        "seconds",
+        "pk",
+    )
+
+
+def citations() -> QuerySet[Citation]:
+    """Citations with what a reader needs: episode, time, speaker, quote."""
+    return (
+        Citation.objects.select_related("episode", "segment__speaker")
+        .only(
+            "id",
+            "term_id",
+            "episode_id",
+            "segment_id",
+            "seconds",
+            "approximate",
+            "quote",
+            "surface",
+            "featured",
+            "episode__slug",
+            "episode__title",
+            "episode__audio_url",
+            "segment__speaker_label",
+            "segment__speaker__name",
+        )
+        .order_by(*newest_episode_first())
+    )
+
+
+def term_citations(term_id: int) -> QuerySet[Citation]:
+    """Every citation of a term, newest episode first, in time order (count +
+    1 query per page)."""
+    return citations().filter(term_id=term_id)
+
+
+@dataclass(frozen=True, slots=True)
+class CitedTurn:
+    """One turn in which a concept was said: its first mention, or the
+    featured one, standing for the others in the same turn."""
+
+    seconds: float
+    approximate: bool
+    speaker: str
+    quote: str
+    surface: str
+    featured: bool
+    count: int
+
+    @property
+    def second(self) -> int:
+        """The whole second a time link opens at (`#t=754`)."""
+        return int(self.seconds)
+
+    @property
+    def quote_html(self) -> SafeString:
+        """The quote, escaped, with the words said in `<mark>`."""
+        at = self.quote.casefold().find(self.surface.casefold()) if self.surface else -1
+        if at < 0:
+            return escape(self.quote)
+        end = at + len(self.surface)
+        return format_html(
+            "{}<mark>{}</mark>{}", self.quote[:at], self.quote[at:end], self.quote[end:]
+        )
+
+    @property
+    def clock(self) -> str:
+        return clock(self.seconds)
+
+
+@dataclass(slots=True)
+class EpisodeMentions:
+    episode: Episode
+    mentions: list[CitedTurn] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(mention.count for mention in self.mentions)
+
+
+def concept_citations(term: Term) -> list[EpisodeMentions]:
+    """Where a term was said, by episode (newest first), one entry per turn (1 query).
+
+    Several mentions in one turn make one entry (the featured citation, or
+    the first), so a turn that says "open source" six times is one quote.
+    """
+    citations = (
+        Citation.objects.filter(term=term)
+        .select_related("episode", "segment__speaker")
+        .only(
+            "seconds",
+            "approximate",
+            "quote",
+            "surface",
+            "featured",
+            "segment_id",
+            "segment__speaker_label",
+            "segment__speaker__name",
+            *(f"episode__{name}" for name in EPISODE_FIELDS),
+        )
+        .order_by(*newest_episode_first())
+    )
+    result: list[EpisodeMentions] = []
+    for _episode_id, in_episode in groupby(citations, key=lambda c: c.episode_id):
+        in_episode = list(in_episode)
+        group = EpisodeMentions(episode=in_episode[0].episode)
+        by_segment: dict[int, list[Citation]] = {}
+        for citation in in_episode:
+            by_segment.setdefault(citation.segment_id, []).append(citation)
+        for in_turn in by_segment.values():
+            shown = next((c for c in in_turn if c.featured), in_turn[0])
+            segment = shown.segment
+            group.mentions.append(
+                CitedTurn(
+                    seconds=shown.seconds,
+                    approximate=shown.approximate,
+                    speaker=segment.speaker.name
+                    if segment.speaker
+                    else segment.speaker_label,
+                    quote=shown.quote,
+                    surface=shown.surface,
+                    featured=shown.featured,
+                    count=len(in_turn),
+                )
+            )
+        group.mentions.sort(key=lambda m: (not m.featured, m.seconds))
+        result.append(group)
+    return result
