@@ -39,9 +39,10 @@ run: install ## Set up (venv, database, seed episode) and start the server.
 test: install ## The whole suite, on PostgreSQL (DATABASE_URL, or the local server).
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: install
+lint: install ## ruff (rules and format), then mypy over the pure core and services.
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) -m mypy
 
 format: install
 	$(VENV)/bin/ruff check --fix .
