@@ -159,6 +159,10 @@ def _import(
     default_people: list[FeedPerson] = []
     validators: tuple[str, str] | None = None
     if fetched is None:  # 304: the items are those kb already has
+        if known is None:
+            return FeedImportResult(
+                show=None, error=f"{source}: 304 to a plain request"
+            )
         result = FeedImportResult(show=known, feed_unchanged=True)
         items = _items_of(known)
     else:
@@ -214,13 +218,18 @@ def _feed_bytes(
         if path.stat().st_size > limit:
             raise FeedError(f"{source}: over the limit of {limit} bytes")
         return path.read_bytes(), ("", "")
-    same = show is not None and show.feed_url == source and show.episodes.exists()
+    # Validators count only for the show's own feed, once it has episodes.
+    known = (
+        show
+        if show is not None and show.feed_url == source and show.episodes.exists()
+        else None
+    )
     fetched = fetcher.get(
         source,
         max_bytes=limit,
         accept=FEED_TYPES,
-        etag=show.feed_etag if same else "",
-        last_modified=show.feed_last_modified if same else "",
+        etag=known.feed_etag if known else "",
+        last_modified=known.feed_last_modified if known else "",
     )
     if fetched.not_modified:
         return None
@@ -309,25 +318,33 @@ def _import_item(
         )
         return outcome
     existing = Episode.objects.filter(show=show, guid=item.guid).first()
-    same_url = existing is not None and existing.transcript_url == transcript.url
+    # Validators count only for the same transcript URL as last time.
+    previous = (
+        existing
+        if existing is not None and existing.transcript_url == transcript.url
+        else None
+    )
     try:
         fetched = fetcher.get(
             transcript.url,
             max_bytes=settings.KB_TRANSCRIPT_MAX_BYTES,
             accept=transcript_types(transcript.type),
-            etag=existing.transcript_etag if same_url else "",
-            last_modified=existing.transcript_last_modified if same_url else "",
+            etag=previous.transcript_etag if previous else "",
+            last_modified=previous.transcript_last_modified if previous else "",
         )
     except FetchError as error:
         outcome.message = f"transcript {error}"
         return outcome
-    if fetched.not_modified:
-        outcome.status, outcome.episode_slug = "unchanged", existing.slug
+    if fetched.not_modified and previous is None:
+        outcome.message = "transcript: 304 to a plain request"
+        return outcome
+    if fetched.not_modified and previous is not None:
+        outcome.status, outcome.episode_slug = "unchanged", previous.slug
         return outcome
     # The channel's people (the hosts) and the item's own (its guests); the
     # item's entry wins for a name both list.
-    listed = {p.name for p in item.people}
-    people = [*item.people, *(p for p in default_people if p.name not in listed)]
+    named = {p.name for p in item.people}
+    people = [*item.people, *(p for p in default_people if p.name not in named)]
     try:
         with transaction.atomic():
             result = episode_ingest_transcript(

@@ -115,7 +115,7 @@ def _import_feed(job: Job, progress: _Progress, transport: Any):
         progress.set(index, total)
 
     result = show_import_feed(
-        source=job.params.get("source") or job.show.feed_url,
+        source=job.params.get("source") or (job.show.feed_url if job.show else ""),
         show=job.show,
         progress=on_item,
         replace=bool(job.params.get("replace")),
@@ -177,13 +177,13 @@ def _enrich_wikipedia(job: Job, progress: _Progress, transport: Any):
     terms = Term.objects.proposable()
     if job.params.get("only_missing"):
         terms = terms.exclude(wikipedia__status=Status.FOUND)
-    terms = list(terms.prefetch_related("aliases").order_by("label"))
+    chosen = list(terms.prefetch_related("aliases").order_by("label"))
     tally = WikipediaTally()
     pause = job.params.get("pause")
     with make_client(
         bulk=True, pause=None if pause is None else float(pause), transport=transport
     ) as client:
-        for term in progress.over(terms):
+        for term in progress.over(chosen):
             tally.add(term, term_fetch_wikipedia(term=term, client=client))
     errors = [
         f"{term.slug}: {article.message}"

@@ -49,7 +49,7 @@ _NAME_RE = re.compile(rf"{NAME}")
 
 def is_placeholder(label: str | None) -> bool:
     """Whether a label is a diarization placeholder (`Speaker 1`, `SPEAKER_00`)."""
-    return bool(label) and bool(PLACEHOLDER_RE.fullmatch(label.strip()))
+    return label is not None and bool(PLACEHOLDER_RE.fullmatch(label.strip()))
 
 
 def clean_label(raw: str) -> str | None:
