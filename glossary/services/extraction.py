@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
 from ..extraction import Candidate, extract_candidates
 from ..linking import Entry, Matcher
@@ -152,6 +152,19 @@ def _unique_slug(label: str, taken: set[str]) -> str:
     slug = free_slug(slug_base(label, fallback="term"), taken)
     taken.add(slug)
     return slug
+
+
+def candidates_for_episode(*, episode: Episode) -> list[Term]:
+    """The episode's review queue: candidates cited in it, best first.
+
+    The admin's episode filter shows this order; aliases are prefetched.
+    """
+    return list(
+        Term.objects.filter(status=Term.Status.CANDIDATE, citations__episode=episode)
+        .distinct()
+        .order_by(F("score").desc(nulls_last=True), "label")
+        .prefetch_related("aliases")
+    )
 
 
 def citations_refresh(
