@@ -1,4 +1,4 @@
-"""How many of an editor's concepts kb proposes, against gold lists, with YAKE beside it.
+"""Share of an editor's concepts kb proposes, against gold lists; YAKE beside it.
 
     .venv/bin/python bench/extract_quality.py                 # the shared corpus
     .venv/bin/python bench/extract_quality.py --corpus DIR    # any other folder
