@@ -11,12 +11,21 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from django.db import transaction
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 
-from ..extraction import Candidate, extract_candidates
+from ..extraction import PER_EPISODE, Candidate, extract_candidates, interleave
 from ..linking import Entry, Matcher
 from ..linking.normalize import normalize_label
-from ..models import Alias, Citation, Episode, GlossaryVersion, Person, Segment, Term
+from ..models import (
+    Alias,
+    CandidateScore,
+    Citation,
+    Episode,
+    GlossaryVersion,
+    Person,
+    Segment,
+    Term,
+)
 from ..transcripts.quotes import quote_around
 from ..transcripts.timing import time_at
 from .rules import free_slug, slug_base, term_slugs_taken
@@ -28,6 +37,8 @@ KIND_OF_CANDIDATE = {
     "name": Term.Kind.OTHER,
 }
 Progress = Callable[[Iterable], Iterable]
+# Episodes in the order of the show: the whole-show queue deals them out so.
+EPISODE_ORDER = ("published_on", "number", "pk")
 
 
 def _no_progress(items: Iterable) -> Iterable:
@@ -56,30 +67,47 @@ def _episodes_with_segments(episodes: Sequence[Episode] | None) -> list[Episode]
     segments = Segment.objects.select_related("speaker").order_by("order")
     return list(
         Episode.objects.filter(pk__in=[e.pk for e in queryset])
-        .order_by("published_on", "number", "pk")
+        .order_by(*EPISODE_ORDER)
         .prefetch_related(Prefetch("segments", queryset=segments))
     )
+
+
+def _with_their_shows(episodes: Sequence[Episode] | None) -> list[Episode]:
+    """The episodes and the rest of their shows: the context they are ranked in."""
+    if episodes is None:
+        return _episodes_with_segments(None)
+    shows = {episode.show for episode in episodes}
+    return _episodes_with_segments(list(Episode.objects.filter(show__in=shows)))
 
 
 def terms_propose_candidates(
     *,
     episodes: Sequence[Episode] | None = None,
-    limit: int = 150,
+    per_episode: int = PER_EPISODE,
+    limit: int | None = None,
     progress: Progress = _no_progress,
 ) -> ProposalResult:
-    """Rank candidate terms over the episodes and store the best as candidates.
+    """Rank candidate terms per episode and store each episode's best.
 
-    A candidate whose label or alias already names a term of any status is
-    not created again (a rejected term is never proposed again); an existing
-    candidate gets its score and evidence refreshed.
+    Every episode of the shows concerned is read, so that each is ranked in
+    the context of its show; each keeps its best `per_episode` candidates
+    (`limit` caps the total, in the whole-show order). A label that already
+    names a draft, published or rejected term is never proposed (a rejected
+    term never comes back); an existing candidate gets its score and
+    evidence refreshed. The episodes' queues (`CandidateScore` rows) are
+    replaced with the new ranking.
     """
-    loaded = _episodes_with_segments(episodes)
+    loaded = _with_their_shows(episodes)
     speaker_names = set()
     for name, short_names in Person.objects.values_list("name", "short_names"):
         speaker_names.update([name, *name.split(), *short_names])
+    curated = Alias.objects.exclude(term__status=Term.Status.CANDIDATE)
     ranking = extract_candidates(
         [(e.slug, list(e.segments.all())) for e in progress(loaded)],
+        exclude=set(curated.values_list("normalized", flat=True)),
         speaker_names=speaker_names,
+        shows={e.slug: e.show for e in loaded},
+        per_episode=per_episode,
         limit=limit,
     )
     result = ProposalResult(ranking=ranking)
@@ -87,9 +115,15 @@ def terms_propose_candidates(
     terms = Term.objects.in_bulk(set(named.values()))
     taken_slugs = term_slugs_taken()  # old addresses of renamed terms too
     new_terms: list[tuple[Term, Candidate]] = []
+    fresh: dict[str, Term] = {}  # labels of the terms created by this run
     changed: list[Term] = []
+    queued: list[tuple[Term, Candidate]] = []
     for candidate in ranking:
         keys = [candidate.key, *(normalize_label(a) for a in candidate.aliases)]
+        pending = next((fresh[k] for k in keys if k in fresh), None)
+        if pending is not None:
+            queued.append((pending, candidate))  # a form of a term made above
+            continue
         existing = next((terms[named[k]] for k in keys if k in named), None)
         if existing is None:
             term = Term(
@@ -101,16 +135,20 @@ def terms_propose_candidates(
             )
             new_terms.append((term, candidate))
             for key in keys:
-                named.setdefault(key, -1)
-        elif existing.status != Term.Status.CANDIDATE:
+                fresh.setdefault(key, term)
+            continue
+        if existing.status != Term.Status.CANDIDATE:
             result.skipped += 1
-        elif existing.evidence != candidate.evidence():
+            continue
+        queued.append((existing, candidate))
+        if existing.evidence != candidate.evidence():
             existing.score = round(candidate.score, 4)
             existing.evidence = candidate.evidence()
             changed.append(existing)
         else:
             result.unchanged += 1
 
+    episode_ids = {episode.slug: episode.pk for episode in loaded}
     with transaction.atomic():
         created = Term.objects.bulk_create([term for term, _ in new_terms])
         Alias.objects.bulk_create(
@@ -119,10 +157,70 @@ def terms_propose_candidates(
             for alias in _aliases_for(term, candidate)
         )
         Term.objects.bulk_update(changed, ["score", "evidence"])
+        CandidateScore.objects.filter(episode_id__in=episode_ids.values()).delete()
+        CandidateScore.objects.bulk_create(
+            _queue_rows(
+                [*zip(created, (c for _, c in new_terms), strict=True), *queued],
+                episode_ids,
+            ),
+            batch_size=1000,
+        )
         if created or changed:
             GlossaryVersion.objects.bump()
     result.created, result.updated = created, changed
     return result
+
+
+def _queue_rows(
+    pairs: Iterable[tuple[Term, Candidate]], episode_ids: dict[str, int]
+) -> list[CandidateScore]:
+    """One row per (term, episode); a term two candidates map to keeps its best."""
+    rows: dict[tuple[int, int], CandidateScore] = {}
+    for term, candidate in pairs:
+        for slug, rank in candidate.episode_ranks.items():
+            key = (term.pk, episode_ids[slug])
+            if key not in rows or rank < rows[key].rank:
+                rows[key] = CandidateScore(
+                    term=term,
+                    episode_id=episode_ids[slug],
+                    score=candidate.episode_scores[slug],
+                    rank=rank,
+                )
+    return list(rows.values())
+
+
+def candidates_for_episode(*, episode: Episode) -> list[Term]:
+    """The episode's review queue: its candidates in its own ranking's order.
+
+    The admin's episode filter shows this order; aliases are prefetched.
+    """
+    return list(
+        Term.objects.filter(
+            status=Term.Status.CANDIDATE, episode_scores__episode=episode
+        )
+        .order_by("episode_scores__rank")
+        .prefetch_related("aliases")
+    )
+
+
+def candidates_for_show(*, show: str | None = None) -> list[Term]:
+    """The whole-show review queue: the episodes' queues interleaved.
+
+    Each episode's first candidate, then each one's second, and so on
+    (`extraction.interleave`), so no episode takes more than its share of the
+    top. All shows when `show` is None. Three queries.
+    """
+    rows = CandidateScore.objects.filter(term__status=Term.Status.CANDIDATE)
+    if show is not None:
+        rows = rows.filter(episode__show=show)
+    queues: dict[int, list[int]] = {}
+    for episode_id, term_id in rows.order_by(
+        *(f"episode__{name}" for name in EPISODE_ORDER), "rank"
+    ).values_list("episode_id", "term_id"):
+        queues.setdefault(episode_id, []).append(term_id)
+    order = interleave(list(queues.values()))
+    terms = Term.objects.prefetch_related("aliases").in_bulk(order)
+    return [terms[pk] for pk in order]
 
 
 def _aliases_for(term: Term, candidate: Candidate) -> list[Alias]:
@@ -152,19 +250,6 @@ def _unique_slug(label: str, taken: set[str]) -> str:
     slug = free_slug(slug_base(label, fallback="term"), taken)
     taken.add(slug)
     return slug
-
-
-def candidates_for_episode(*, episode: Episode) -> list[Term]:
-    """The episode's review queue: candidates cited in it, best first.
-
-    The admin's episode filter shows this order; aliases are prefetched.
-    """
-    return list(
-        Term.objects.filter(status=Term.Status.CANDIDATE, citations__episode=episode)
-        .distinct()
-        .order_by(F("score").desc(nulls_last=True), "label")
-        .prefetch_related("aliases")
-    )
 
 
 def citations_refresh(
