@@ -337,6 +337,11 @@ def _order(item: _Ranked, episode: int) -> tuple[float, str, str]:
     return (-item.scores[episode], item.label.casefold(), item.label)
 
 
+def _best_order(item: _Ranked) -> tuple[float, str, str]:
+    """Within a round of the whole-show order: best score first, then label."""
+    return (-max(item.scores.values()), item.label, item.label.casefold())
+
+
 def _mark(mark: Any) -> tuple[int, float]:
     """(offset, seconds) of a `TimeMark`, a stored pair or a stored mapping."""
     if isinstance(mark, dict):
@@ -447,7 +452,9 @@ def extract_candidates(
 
     Each episode keeps its best `per_episode` candidates (all when None);
     the result is their union, ordered by `ranking.interleave` (each
-    episode's first, then each one's second...), cut to `limit`. Scores are
+    episode's first, then each one's second...; within a round by score),
+    cut to `limit`. `episode_ranks` count within each episode's queue of
+    kept candidates. Scores are
     rounded and ties broken by label, so the order is deterministic. Cost is
     linear in the text.
     """
@@ -461,18 +468,22 @@ def extract_candidates(
     for item in ranked:
         for episode in item.scores:
             by_episode[episode].append(item)
-    ranks: dict[int, dict[int, int]] = defaultdict(dict)  # id(item) → episode → rank
-    queues: list[list[int]] = []
     kept: dict[int, _Ranked] = {}
     for episode in range(len(data.keys)):
         items = sorted(by_episode.get(episode, ()), key=lambda i: _order(i, episode))
-        for rank, item in enumerate(items, start=1):
-            ranks[id(item)][episode] = rank
+        by_episode[episode] = items
         top = items if per_episode is None else items[: max(per_episode, 0)]
-        for item in top:
-            kept[id(item)] = item
-        queues.append([id(item) for item in items])
-    order = interleave([[i for i in queue if i in kept] for queue in queues])
+        kept.update((id(item), item) for item in top)
+    # Each episode's queue: its kept candidates (its own best and those other
+    # episodes kept) in its order; ranks count from 1 within it.
+    ranks: dict[int, dict[int, int]] = defaultdict(dict)  # id(item) → episode → rank
+    queues: list[list[int]] = []
+    for episode in range(len(data.keys)):
+        queue = [id(item) for item in by_episode[episode] if id(item) in kept]
+        for rank, ident in enumerate(queue, start=1):
+            ranks[ident][episode] = rank
+        queues.append(queue)
+    order = interleave(queues, key=lambda ident: _best_order(kept[ident]))
     if limit is not None:
         order = order[: max(limit, 0)]
     clocks: dict[tuple[int, int], _Clock] = {}

@@ -9,11 +9,23 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Value,
+    When,
+)
+from simple_history.utils import bulk_update_with_history
 
-from ..extraction import PER_EPISODE, Candidate, extract_candidates, interleave
+from ..extraction import PER_EPISODE, Candidate, extract_candidates
 from ..linking import Entry, Matcher
 from ..linking.normalize import normalize_label
 from ..models import (
@@ -28,6 +40,7 @@ from ..models import (
 )
 from ..transcripts.quotes import quote_around
 from ..transcripts.timing import time_at
+from .merge import terms_merge
 from .rules import free_slug, slug_base, term_slugs_taken
 
 KIND_OF_CANDIDATE = {
@@ -37,7 +50,7 @@ KIND_OF_CANDIDATE = {
     "name": Term.Kind.OTHER,
 }
 Progress = Callable[[Iterable], Iterable]
-# Episodes in the order of the show: the whole-show queue deals them out so.
+# Episodes in the order of the show.
 EPISODE_ORDER = ("published_on", "number", "pk")
 
 
@@ -189,38 +202,109 @@ def _queue_rows(
     return list(rows.values())
 
 
-def candidates_for_episode(*, episode: Episode) -> list[Term]:
-    """The episode's review queue: its candidates in its own ranking's order.
+def review_order(
+    *, episode_slug: str | None = None, show: str | None = None
+) -> list[Any]:
+    """The review queue's ordering, as expressions any term queryset takes.
 
-    The admin's episode filter shows this order; aliases are prefetched.
+    With `episode_slug`, a term's place is its rank in that episode's queue;
+    otherwise its round in the whole-show queue, its best rank in any
+    episode (of `show`, if given): the order `extraction.interleave` deals.
+    Candidates come before the other statuses; within a round the better
+    score first; terms in no queue last.
     """
+    rows = CandidateScore.objects.filter(term=OuterRef("pk"))
+    if episode_slug is not None:
+        rows = rows.filter(episode__slug=episode_slug)
+    if show is not None:
+        rows = rows.filter(episode__show=show)
+    position = Subquery(rows.order_by("rank").values("rank")[:1])
+    return [
+        Case(When(status=Term.Status.CANDIDATE, then=Value(0)), default=Value(1)),
+        position.asc(nulls_last=True),
+        F("score").desc(nulls_last=True),
+        "label",
+    ]
+
+
+def candidates_for_episode(*, episode: Episode) -> list[Term]:
+    """The episode's review queue: its candidates in its own ranking's order."""
+    queued = Term.objects.filter(
+        status=Term.Status.CANDIDATE, episode_scores__episode=episode
+    )
     return list(
-        Term.objects.filter(
-            status=Term.Status.CANDIDATE, episode_scores__episode=episode
+        queued.order_by(*review_order(episode_slug=episode.slug)).prefetch_related(
+            "aliases"
         )
-        .order_by("episode_scores__rank")
-        .prefetch_related("aliases")
     )
 
 
 def candidates_for_show(*, show: str | None = None) -> list[Term]:
     """The whole-show review queue: the episodes' queues interleaved.
 
-    Each episode's first candidate, then each one's second, and so on
-    (`extraction.interleave`), so no episode takes more than its share of the
-    top. All shows when `show` is None. Three queries.
+    Each episode's first candidate, then each one's second, and so on, so no
+    episode takes more than its share of the top. All shows when `show` is
+    None. Two queries.
     """
-    rows = CandidateScore.objects.filter(term__status=Term.Status.CANDIDATE)
+    rows = CandidateScore.objects.filter(term=OuterRef("pk"))
     if show is not None:
         rows = rows.filter(episode__show=show)
-    queues: dict[int, list[int]] = {}
-    for episode_id, term_id in rows.order_by(
-        *(f"episode__{name}" for name in EPISODE_ORDER), "rank"
-    ).values_list("episode_id", "term_id"):
-        queues.setdefault(episode_id, []).append(term_id)
-    order = interleave(list(queues.values()))
-    terms = Term.objects.prefetch_related("aliases").in_bulk(order)
-    return [terms[pk] for pk in order]
+    queued = Term.objects.filter(status=Term.Status.CANDIDATE).filter(Exists(rows))
+    return list(queued.order_by(*review_order(show=show)).prefetch_related("aliases"))
+
+
+@dataclass
+class VariantProposal:
+    term: Term
+    of: Term
+    reason: str
+
+
+def variant_proposals(terms: Iterable[Term]) -> dict[int, VariantProposal]:
+    """For each candidate extraction thinks a variant of another, that term.
+
+    Read from the evidence (`variant_of`); one query for all of `terms`.
+    """
+    wanted = {
+        term.pk: term.evidence["variant_of"]
+        for term in terms
+        if term.status == Term.Status.CANDIDATE
+        and isinstance(term.evidence, dict)
+        and isinstance(term.evidence.get("variant_of"), dict)
+    }
+    keys = {proposal.get("key") for proposal in wanted.values()} - {None}
+    owners = {
+        alias.normalized: alias.term
+        for alias in Alias.objects.filter(normalized__in=keys).select_related("term")
+    }
+    found = {}
+    for term in terms:
+        proposal = wanted.get(term.pk)
+        target = owners.get(proposal.get("key")) if proposal else None
+        if target is not None and target.pk != term.pk:
+            found[term.pk] = VariantProposal(term, target, proposal.get("reason", ""))
+    return found
+
+
+def term_fold_variant(*, term: Term, into: Term) -> Term:
+    """Fold a candidate into the term it is a variant of, as hidden aliases.
+
+    `terms_merge` moves its labels, citations and address; its labels then
+    become hidden aliases of `into` (misspellings the linker still matches,
+    readers never see). Only a candidate can be folded.
+    """
+    if term.pk == into.pk:
+        raise ValidationError("A term cannot be folded into itself.")
+    if term.status != Term.Status.CANDIDATE:
+        raise ValidationError(f"“{term.label}” is not a candidate any more.")
+    with transaction.atomic():
+        moved = list(Alias.objects.filter(term=term).values_list("pk", flat=True))
+        terms_merge(survivor=into, others=[term])
+        aliases = list(Alias.objects.filter(pk__in=moved))
+        for alias in aliases:
+            alias.kind = Alias.Kind.HIDDEN
+        bulk_update_with_history(aliases, Alias, ["kind"])
+    return into
 
 
 def _aliases_for(term: Term, candidate: Candidate) -> list[Alias]:
