@@ -313,7 +313,8 @@ def _inside_names(tokens: list[Token]) -> set[tuple[int, int]]:
     """Spans strictly inside a run of words capitalised mid-sentence.
 
     "States" in "United States" and "Task" in "Task Force" belong to the
-    name; an acronym inside one ("FTC" in "FTC Chair") stays its own.
+    name. An acronym starts or ends a run ("VC" before "Silicon Valley"),
+    and one inside a run stays its own.
     """
     inside: set[tuple[int, int]] = set()
     run_start = None
@@ -322,7 +323,10 @@ def _inside_names(tokens: list[Token]) -> set[tuple[int, int]]:
         member = (
             token is not None
             and meaningful_capital(token)
-            and (run_start is None or token.joined)
+            and (
+                run_start is None
+                or (token.joined and token.upper == tokens[k - 1].upper)
+            )
         )
         if member and run_start is None:
             run_start = k
@@ -355,9 +359,9 @@ def independent_counts(
 
     A longer candidate absorbs the occurrences inside it when it is repeated
     (C-value: "source community" is only ever part of "open source
-    community"). Between phrases said once, the longest wins ("New York"
-    inside "New York City"), except that a name or acronym is not absorbed by
-    a longer phrase that is not a name ("FTC" in "ridiculous FTC").
+    community"). Between phrases said once, the longest wins, except that a
+    name or acronym is never absorbed ("FTC" in "ridiculous FTC", "YC
+    Combinator" in "Paul Graham of YC Combinator").
     """
     totals: Counter[str] = Counter()
     names: set[str] = set()
@@ -380,9 +384,7 @@ def independent_counts(
                 for outer_j, outer in by_start.get(outer_i, ()):
                     if outer_j < j or outer_j - outer_i <= j - i or outer == group:
                         continue
-                    if totals[outer] > 1 or (
-                        once and (outer in names or group not in names)
-                    ):
+                    if totals[outer] > 1 or (once and group not in names):
                         nested = True
                         break
                 if nested:
