@@ -46,7 +46,9 @@ from .tokens import (
 
 MAX_WORDS = 5
 # Function words that may link the capitalised words of one name.
-NAME_LINKS = frozenset({"and", "the", "of", "for", "on", "in", "to", "&"})
+# ("in", "to", "on" join a person to a place or a greeting to a title more
+# often than they make one name: "Tebeka in GopherCon", "Welcome to Go").
+NAME_LINKS = frozenset({"and", "the", "of", "for", "&"})
 MAX_NAME_LINKS = 2
 
 # Flags that forbid a word at the start of a phrase, at its end, inside it.
@@ -210,7 +212,7 @@ class Episodes:
                     if flags & (VERB | ADVERB) and not capital:
                         break
                     if flags & STOP and not capital:
-                        if capitals and token.fold in NAME_LINKS and links < 2:
+                        if capitals and _may_link(token, tokens, i, j, links):
                             links += 1
                             continue
                         if connectors or links or token.fold not in CONNECTORS:
@@ -298,6 +300,16 @@ class Episodes:
             ]
             if spelled:
                 self.parenthesized.append((acronym, min(spelled)[1]))
+
+
+def _may_link(token: Token, tokens: list[Token], i: int, j: int, links: int) -> bool:
+    """One more link in a name: a link word, two at most, one "and" at most
+    (three names joined by "and" are a list, not a name)."""
+    if token.fold not in NAME_LINKS or links >= MAX_NAME_LINKS:
+        return False
+    return token.fold not in ("and", "&") or not any(
+        other.fold in ("and", "&") for other in tokens[i:j]
+    )
 
 
 def _linked_name(tokens: list[Token], i: int, j: int) -> bool:
