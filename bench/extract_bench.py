@@ -10,6 +10,10 @@ baseline, timed in the same run, is a trivial pass over the same segments:
 tokenising them with the extractor's word regex. Word caches are warm after
 the first repetition, as they are in a long-running process.
 
+Corpus: when the shared corpus is there (`bench/extract_quality.py` finds
+it), the same timing over its transcripts as one show's episodes, all at
+once and a half of them, to show cost per episode on varied text.
+
 Quality: the top 20 of a plain statistical baseline (n-grams of up to three
 words that neither start nor end with a stopword, scored by frequency times
 log2(words + 1): C-value without its nesting correction) next to the
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import statistics
 import sys
 import time
@@ -107,6 +112,26 @@ def timing(segments: list[ParsedSegment], repeat: int) -> None:
         )
 
 
+def corpus_timing(repeat: int) -> None:
+    from bench.extract_quality import default_corpus, read_corpus
+
+    folder = default_corpus()
+    if not folder.is_dir():
+        print(f"\n(no corpus at {folder}: corpus timing skipped)")
+        return
+    episodes = [
+        (t.name, parse_transcript(t.path.read_bytes(), filename=t.path.name).segments)
+        for t in read_corpus(folder)
+    ]
+    print(f"\ncorpus: {len(episodes)} episodes from {folder}")
+    print(f"{'episodes':>8} {'extract ms':>11} {'per episode':>12}")
+    for count in (len(episodes) // 2, len(episodes)):
+        chosen = episodes[:count]
+        runs = max(3, repeat // 4)
+        extract = median_cpu(lambda eps=chosen: extract_candidates(eps), runs)
+        print(f"{count:>8} {extract * 1000:>11.1f} {extract * 1000 / count:>12.1f}")
+
+
 def quality(segments: list[ParsedSegment]) -> None:
     base = baseline_ranking(segments, 500)
     ranked = [candidate.label for candidate in extract_candidates([("ep4", segments)])]
@@ -124,7 +149,9 @@ def main() -> None:
     parser.add_argument("--quality", action="store_true", help="compare rankings")
     args = parser.parse_args()
     segments = parse_transcript(SEED.read_bytes()).segments
+    print(f"CPUs: {os.cpu_count()}")
     timing(segments, args.repeat)
+    corpus_timing(args.repeat)
     if args.quality:
         quality(segments)
 

@@ -485,6 +485,42 @@ class Citation(models.Model):
         return f"{self.term} in {self.episode} @ {self.seconds:.0f}s"
 
 
+class CandidateScore(models.Model):
+    """A candidate term's score and rank in one episode's review queue.
+
+    Extraction scores a candidate in each episode that uses it, in the
+    context of the rest of the show; rank 1 is the episode's best candidate.
+    The episode's review queue reads these rows in rank order, and the
+    whole-show queue interleaves the episodes' queues.
+    """
+
+    term = models.ForeignKey(
+        Term, on_delete=models.CASCADE, related_name="episode_scores"
+    )
+    episode = models.ForeignKey(
+        Episode, on_delete=models.CASCADE, related_name="candidate_scores"
+    )
+    score = models.FloatField()
+    rank = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["episode", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "episode"], name="candidate_score_once_per_episode"
+            ),
+            models.UniqueConstraint(
+                fields=["episode", "rank"], name="candidate_score_rank_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(rank__gte=1), name="candidate_score_rank_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} #{self.rank} in {self.episode}"
+
+
 class WikipediaArticle(models.Model):
     """What Wikipedia said about a term, with the provenance CC BY-SA asks for.
 

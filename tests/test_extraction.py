@@ -12,7 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from glossary.extraction import KINDS, Candidate, extract_candidates, signals
+from glossary.extraction import (
+    KINDS,
+    PER_EPISODE,
+    Candidate,
+    episode_order,
+    extract_candidates,
+    interleave,
+    scoring,
+)
 from glossary.extraction.tokens import singular, tokenize
 from glossary.linking.normalize import normalize_label
 from glossary.transcripts import (
@@ -102,8 +110,8 @@ def one_episode(*texts: str, speaker: str = "Ann") -> list[tuple[str, list[Segme
 @pytest.mark.parametrize(
     "label", ["open source", "RLHF", "foundation model", "civil society"]
 )
-def test_seed_concepts_rank_in_the_top_twenty(label):
-    assert normalize_label(label) in keys(seed_candidates()[:20])
+def test_seed_concepts_are_among_the_candidates_an_episode_keeps(label):
+    assert normalize_label(label) in keys(seed_candidates()[:PER_EPISODE])
 
 
 def test_seed_transcript_really_contains_the_expected_concepts():
@@ -221,17 +229,10 @@ def test_seed_ranking_is_sorted_best_first():
     assert scores == sorted(scores, reverse=True)
 
 
-def test_ranking_is_the_same_in_two_processes_with_different_hash_seeds():
-    script = (
-        "import json\n"
-        "from glossary.extraction import extract_candidates\n"
-        "from glossary.transcripts import parse_transcript\n"
-        f"t = parse_transcript(open({str(SEED)!r}, 'rb').read())\n"
-        "c = extract_candidates([('ep4', t.segments)])\n"
-        "print(json.dumps([(x.label, x.score, x.aliases, x.kind) for x in c]))\n"
-    )
-    outputs = []
-    for seed_value in ("1", "2"):
+def outputs_with_hash_seeds(script: str, *seeds: str) -> bool:
+    """Whether `script` prints the same in a process per hash seed."""
+    outputs = set()
+    for seed_value in seeds:
         env = {**os.environ, "PYTHONHASHSEED": seed_value}
         result = subprocess.run(  # noqa: S603 - the test's own interpreter
             [sys.executable, "-c", script],
@@ -241,8 +242,20 @@ def test_ranking_is_the_same_in_two_processes_with_different_hash_seeds():
             text=True,
             check=True,
         )
-        outputs.append(result.stdout)
-    assert outputs[0] == outputs[1]
+        outputs.add(result.stdout)
+    return len(outputs) == 1
+
+
+def test_ranking_is_the_same_in_two_processes_with_different_hash_seeds():
+    script = (
+        "import json\n"
+        "from glossary.extraction import extract_candidates\n"
+        "from glossary.transcripts import parse_transcript\n"
+        f"t = parse_transcript(open({str(SEED)!r}, 'rb').read())\n"
+        "c = extract_candidates([('ep4', t.segments)])\n"
+        "print(json.dumps([(x.label, x.score, x.aliases, x.kind) for x in c]))\n"
+    )
+    assert outputs_with_hash_seeds(script, "1", "2")
 
 
 def test_two_runs_in_one_process_give_the_same_ranking():
@@ -546,32 +559,48 @@ def test_singular_folds_simple_plurals_only():
 
 
 def test_cohesion_is_the_share_of_the_rarest_word():
-    assert signals.cohesion(6, [6, 7]) == 1.0
-    assert signals.cohesion(2, [20, 8]) == 0.25
-    assert signals.cohesion(3, [3]) == 1.0
+    assert scoring.cohesion(6, [6, 7]) == 1.0
+    assert scoring.cohesion(2, [20, 8]) == 0.25
+    assert scoring.cohesion(3, [3]) == 1.0
 
 
 def test_termhood_counts_nested_occurrences_half():
-    assert signals.termhood(10, 10) == 10
-    assert signals.termhood(10, 4) == 7
+    assert scoring.termhood(10, 10) == 10
+    assert scoring.termhood(10, 4) == 7
 
 
 def test_dispersion_rewards_spread_over_turns():
-    assert signals.dispersion(6, 3) > signals.dispersion(6, 1)
+    assert scoring.dispersion(6, 3) > scoring.dispersion(6, 1)
 
 
 def lower_case_word_allowed(word: str, frequency: int) -> bool:
-    return signals.single_word_allowed(
+    return scoring.single_word_allowed(
         word, name=False, acronym=False, frequency=frequency
     )
 
 
-def test_single_words_need_a_nominal_suffix_or_a_domain_word():
+def test_single_words_are_judged_by_rarity_not_by_a_field_list():
     assert lower_case_word_allowed("transparency", 3)
-    assert lower_case_word_allowed("ecosystem", 3)
+    assert lower_case_word_allowed("goroutine", 3)
+    assert lower_case_word_allowed("caffeine", 3)
     assert not lower_case_word_allowed("open", 9)
     assert not lower_case_word_allowed("people", 9)
-    assert not lower_case_word_allowed("model", 9)
+    assert not lower_case_word_allowed("money", 9)
+
+
+def test_a_rarer_word_weighs_more():
+    assert scoring.rarity(scoring.zipf("goroutine")) > scoring.rarity(
+        scoring.zipf("innovation")
+    )
+    assert scoring.rarity(scoring.zipf("innovation")) > scoring.rarity(
+        scoring.zipf("education")
+    )
+
+
+def test_a_title_is_never_a_candidate_alone():
+    assert not scoring.single_word_allowed(
+        "senator", name=True, acronym=False, frequency=5
+    )
 
 
 def test_single_lower_case_word_said_once_is_not_allowed():
@@ -579,14 +608,16 @@ def test_single_lower_case_word_said_once_is_not_allowed():
 
 
 def test_single_names_and_acronyms_are_allowed_unless_vague():
-    assert signals.single_word_allowed("meta", name=True, acronym=False, frequency=1)
-    assert signals.single_word_allowed("rlhf", name=False, acronym=True, frequency=1)
-    assert not signals.single_word_allowed("new", name=True, acronym=False, frequency=2)
+    assert scoring.single_word_allowed("meta", name=True, acronym=False, frequency=1)
+    assert scoring.single_word_allowed("rlhf", name=False, acronym=True, frequency=1)
+    assert not scoring.single_word_allowed("new", name=True, acronym=False, frequency=2)
 
 
-def test_head_noun_earns_a_bonus():
-    assert signals.head_bonus(("foundation", "model")) > 1.0
-    assert signals.head_bonus(("rabbit", "hole")) == 1.0
+def test_contrast_is_neutral_at_the_show_rate_and_rises_above_it():
+    assert scoring.contrast(10, 1000, 99.5, 9950) == pytest.approx(1.0, abs=0.01)
+    assert scoring.contrast(10, 1000, 0, 9000) > 1.0
+    assert scoring.contrast(1, 1000, 500, 9000) < 1.0
+    assert scoring.contrast(10, 1000, 0, 0) == 1.0
 
 
 SCORE_INPUTS = {
@@ -597,9 +628,9 @@ SCORE_INPUTS = {
     "cohesion": 0.5,
     "name": False,
     "acronym": 0,
-    "head": 1.0,
+    "zipf_value": 4.0,
     "speakers": 1,
-    "episodes": 1,
+    "contrast": 1.0,
 }
 
 
@@ -613,13 +644,13 @@ SCORE_INPUTS = {
         {"cohesion": 1.0},
         {"name": True},
         {"acronym": 4, "words": 1},
-        {"head": signals.HEAD_BONUS},
+        {"zipf_value": 2.5},
         {"speakers": 2},
-        {"episodes": 3},
+        {"contrast": 1.3},
     ],
 )
 def test_score_rises_with_each_signal(change):
-    assert signals.combine(**{**SCORE_INPUTS, **change}) > signals.combine(
+    assert scoring.combine(**{**SCORE_INPUTS, **change}) > scoring.combine(
         **SCORE_INPUTS
     )
 
@@ -627,4 +658,271 @@ def test_score_rises_with_each_signal(change):
 def test_a_phrase_said_once_scores_below_one_said_twice():
     once = {**SCORE_INPUTS, "frequency": 1, "independent": 1, "segments": 1}
     twice = {**SCORE_INPUTS, "frequency": 2, "independent": 2, "segments": 1}
-    assert signals.combine(**once) < signals.combine(**twice)
+    assert scoring.combine(**once) < scoring.combine(**twice)
+
+
+# Per episode, in the context of the show (issue 14) --------------------------
+
+
+def episodes_of(**texts: list[str]) -> list[tuple[str, list[Segment]]]:
+    """Episodes from turns, speakers alternating Ann and Bo."""
+    return [
+        (
+            key,
+            [
+                Segment("Ann" if i % 2 == 0 else "Bo", text, 10.0 * i)
+                for i, text in enumerate(turns)
+            ],
+        )
+        for key, turns in texts.items()
+    ]
+
+
+SHOW = episodes_of(
+    a=[
+        "We talked about the escrow account and the ledger again.",
+        "The escrow account is where the ledger balances get parked.",
+        "An escrow account needs an auditor who reads the ledger.",
+    ],
+    b=[
+        "The ledger today is about sourdough starters and the ledger of bakes.",
+        "Sourdough starters need feeding, the ledger says so.",
+        "Keep sourdough starters warm and write it in the ledger.",
+    ],
+)
+
+
+def test_each_candidate_has_a_score_and_rank_in_each_episode_using_it():
+    found = extract_candidates(SHOW)
+    escrow = find(found, "escrow account")
+    assert set(escrow.episode_ranks) == {"a"}
+    ledger = find(found, "ledger")
+    assert set(ledger.episode_scores) == {"a", "b"}
+
+
+def test_the_episode_order_follows_that_episodes_ranks():
+    found = extract_candidates(SHOW)
+    order_b = episode_order(found, "b")
+    assert [c.episode_ranks["b"] for c in order_b] == sorted(
+        c.episode_ranks["b"] for c in order_b
+    )
+    assert "escrow account" not in keys(order_b)
+    assert keys(order_b).index("sourdough starter") < keys(order_b).index("ledger")
+
+
+def test_a_word_said_everywhere_at_one_rate_is_not_boosted_for_it():
+    episode = SHOW[1][1]
+    alone = find(extract_candidates([("b", episode)]), "ledger").score
+    everywhere = extract_candidates([("b", episode), ("c", episode), ("d", episode)])
+    assert find(everywhere, "ledger").episode_scores["b"] <= alone
+
+
+def test_a_word_distinctive_of_one_episode_ranks_higher_there_than_alone():
+    alone = find(extract_candidates([SHOW[1]]), "sourdough starter").score
+    in_show = find(extract_candidates(SHOW), "sourdough starter").episode_scores["b"]
+    assert in_show > alone
+
+
+def test_interleave_deals_one_place_per_episode_a_round():
+    assert interleave([["a1", "a2", "a3", "a4"], ["b1"], ["c1", "a2", "c2"]]) == [
+        "a1",
+        "b1",
+        "c1",
+        "a2",
+        "a3",
+        "c2",
+        "a4",
+    ]
+
+
+def test_a_short_episode_gets_its_best_candidate_near_the_top_of_the_show():
+    long_turns = [
+        f"The {word} protocol and the {word} protocol again."
+        for word in (
+            "gossip",
+            "raft",
+            "paxos",
+            "quorum",
+            "lease",
+            "vector",
+            "merkle",
+            "bloom",
+        )
+    ] * 3
+    show = episodes_of(long=long_turns, short=["The tachyon drive, the tachyon drive."])
+    order = extract_candidates(show)
+    assert "tachyon drive" in keys(order[:2])
+
+
+def test_each_episode_keeps_its_own_best_candidates():
+    found = extract_candidates(SHOW, per_episode=1)
+    assert len(found) == 2
+    assert {next(iter(c.episode_ranks.items())) for c in found} >= set()
+    assert all(1 in c.episode_ranks.values() for c in found)
+
+
+# Names, titles, speakers (issue 14) ------------------------------------------
+
+
+def labels(found) -> set[str]:
+    return {c.label for c in found}
+
+
+def test_a_name_with_a_connector_is_one_candidate():
+    found = extract_candidates(
+        one_episode(
+            "They passed the Kids Online Safety and Privacy Act last year.",
+            "Then the Kids Online Safety and Privacy Act went to the courts.",
+        )
+    )
+    assert "Kids Online Safety and Privacy Act" in labels(found)
+
+
+def test_a_title_with_articles_is_one_candidate():
+    found = extract_candidates(
+        one_episode(
+            "I reread The Lion and the Mouse yesterday.",
+            "Honestly The Lion and the Mouse holds up.",
+        )
+    )
+    assert "The Lion and the Mouse" in labels(found)
+
+
+def test_two_names_joined_by_and_stay_two_names():
+    found = extract_candidates(
+        one_episode(
+            "We asked Zorbex and Quillon about it.", "Zorbex and Quillon said no."
+        )
+    )
+    assert "Zorbex and Quillon" not in labels(found)
+    assert {"Zorbex", "Quillon"} <= labels(found)
+
+
+def test_a_lower_case_word_and_a_number_make_one_candidate():
+    found = extract_candidates(
+        one_episode("Look at article 17 first.", "Because article 17 covers uploads.")
+    )
+    assert "article 17" in labels(found)
+
+
+def test_abbreviation_periods_stay_inside_place_names():
+    found = extract_candidates(
+        one_episode(
+            "She moved to St. Paul in the spring.",
+            "He grew up in Portland, Ore. before college.",
+        )
+    )
+    assert {"St. Paul", "Portland, Ore"} <= labels(found)
+
+
+def test_a_surname_ending_in_ly_is_a_name():
+    found = extract_candidates(
+        one_episode("We read the Brackly report.", "Then Brackly wrote back to us.")
+    )
+    assert "Brackly" in labels(found)
+
+
+def test_titles_before_names_are_stripped():
+    found = extract_candidates(
+        one_episode(
+            "Senator Varga asked the question.",
+            "Then Dr. Oduya answered, and Ranking Member Pell objected.",
+            "Senator Varga and Dr. Oduya argued again.",
+        )
+    )
+    assert {"Varga", "Oduya"} <= labels(found)
+    assert not {"Senator", "Senator Varga", "Dr", "Ranking Member Pell"} & labels(found)
+
+
+def test_speakers_credited_people_and_placeholders_are_never_proposed():
+    segments = [
+        Segment("Mara Evans", "Evans here. Speaker 2 said the tariff schedule is odd."),
+        Segment("Speaker 2", "Ask Evans about the tariff schedule, or Jo Reyes."),
+        Segment("Mara Evans", "Reyes wrote the tariff schedule, Evans thinks."),
+    ]
+    found = keys(extract_candidates([("ep", segments)], speaker_names=["Jo Reyes"]))
+    assert "tariff schedule" in found
+    assert not {"evans", "evan", "reyes", "speaker 2", "speaker", "mara evans"} & set(
+        found
+    )
+
+
+def test_a_common_word_in_capitals_is_not_an_acronym():
+    found = extract_candidates(
+        one_episode(
+            "You have to GO now, go go go.",
+            "We go there, they go here, you go anywhere, GO!",
+            "The CRDT merges, a CRDT never conflicts.",
+        )
+    )
+    kinds = {c.label: c.kind for c in found}
+    assert kinds.get("CRDT") == "acronym"
+    assert kinds.get("GO", "none") != "acronym"
+
+
+def test_the_shows_name_is_never_proposed():
+    show = [
+        (
+            "ep1",
+            one_episode("Welcome to BYTE TALK, the show.", "BYTE TALK again.")[0][1],
+        )
+    ]
+    found = keys(extract_candidates(show, shows={"ep1": "Byte Talk"}))
+    assert not [key for key in found if "byte" in key]
+
+
+def test_a_common_noun_is_not_merged_with_a_fragment_of_a_name():
+    episode = one_episode(
+        "The Task Force met on Monday.",
+        "Our task was hard, and the Task Force knew it.",
+        "Each task took a week.",
+    )
+    found = extract_candidates(episode)
+    task = find(found, "task")
+    assert task.aliases == []
+    segments = episode[0][1]
+    assert [segments[m.segment_index].text[m.start : m.end] for m in task.mentions] == [
+        "task",
+        "task",
+    ]
+    assert "Task Force" in labels(found)
+
+
+def test_close_spellings_are_proposed_as_variants_and_not_folded():
+    found = extract_candidates(
+        one_episode(
+            "We deploy on Kubernetes, Kubernetes everywhere.",
+            "Kubernetis was what the captions said, Kubernetis twice.",
+            "Kubernetes again, and Kubernetes once more.",
+        )
+    )
+    variant = find(found, "Kubernetis")
+    assert variant.variant_of == "Kubernetes"
+    assert variant.variant_reason == "spelling"
+    assert "Kubernetis" not in find(found, "Kubernetes").aliases
+    assert variant.evidence()["variant_of"]["label"] == "Kubernetes"
+
+
+def test_a_version_number_makes_a_variant_proposal():
+    found = extract_candidates(
+        one_episode(
+            "We moved to Zephyr 3 last week.",
+            "Zephyr 3 is fast, Zephyr 3 is stable.",
+            "Before that, Zephyr 2 crashed.",
+        )
+    )
+    assert find(found, "Zephyr 2").variant_of == "Zephyr 3"
+    assert find(found, "Zephyr 2").variant_reason == "version"
+
+
+def test_episode_ranks_are_the_same_in_two_processes_with_different_hash_seeds():
+    script = (
+        "import json\n"
+        "from glossary.extraction import extract_candidates\n"
+        "from glossary.transcripts import parse_transcript\n"
+        f"t = parse_transcript(open({str(SEED)!r}, 'rb').read())\n"
+        "s = t.segments\n"
+        "c = extract_candidates([('a', s[:40]), ('b', s[40:])], per_episode=20)\n"
+        "print(json.dumps([(x.label, x.episode_ranks, x.variant_of) for x in c]))\n"
+    )
+    assert outputs_with_hash_seeds(script, "3", "4")

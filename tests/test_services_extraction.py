@@ -64,7 +64,7 @@ class ProposalTests(TestCase):
     def test_a_rejected_term_is_never_proposed_again(self):
         Term.objects.filter(label="open source").update(status=Term.Status.REJECTED)
         again = terms_propose_candidates()
-        assert again.created == []
+        assert "open source" not in {normalize_label(t.label) for t in again.created}
         assert Term.objects.filter(label__iexact="open source").count() == 1
 
     def test_a_candidate_matching_an_alias_of_another_term_is_not_created(self):

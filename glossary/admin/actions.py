@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from ..models import Term
+from ..services.extraction import term_fold_variant, variant_proposals
 from ..services.merge import terms_merge
 from ..services.terms import terms_publish, terms_set_status
 from ..services.wikipedia import WikipediaTally, term_fetch_wikipedia
@@ -76,6 +77,36 @@ send_to_draft = _status_action(
     Term.Status.DRAFT, "Send selected terms to draft", "Sent to draft"
 )
 reject_terms = _status_action(Term.Status.REJECTED, "Reject selected terms", "Rejected")
+
+
+@admin.action(
+    description="Fold each into the term it is a possible variant of",
+    permissions=["change", "delete"],
+)
+def fold_variants(modeladmin, request, queryset):
+    """Fold the selected candidates extraction marked "possible variant of X"
+    into X, as hidden aliases (`term_fold_variant`); others are left alone."""
+    proposals = variant_proposals(list(queryset))
+    folded, failed = [], []
+    for proposal in proposals.values():
+        try:
+            term_fold_variant(term=proposal.term, into=proposal.of)
+        except ValidationError as error:
+            failed.append(f"{proposal.term.label}: {' '.join(error.messages)}")
+        else:
+            folded.append(f"{proposal.term.label} → {proposal.of.label}")
+    if folded:
+        modeladmin.message_user(
+            request, "Folded as hidden aliases: " + "; ".join(folded), messages.SUCCESS
+        )
+    if failed:
+        modeladmin.message_user(request, "; ".join(failed), messages.ERROR)
+    if not folded and not failed:
+        modeladmin.message_user(
+            request,
+            "None of the selected terms is a possible variant of another.",
+            messages.WARNING,
+        )
 
 
 @admin.action(

@@ -125,6 +125,13 @@ class TermColumns:
     def other_labels(self, obj: Term) -> str:
         return ", ".join(other_labels(obj)) or "—"
 
+    @admin.display(description="possible variant of")
+    def variant_of(self, obj: Term) -> str:
+        proposal = evidence_of(obj).get("variant_of")
+        if obj.status != Term.Status.CANDIDATE or not isinstance(proposal, dict):
+            return "—"
+        return f"{proposal.get('label', '?')} ({proposal.get('reason', '')})"
+
     @admin.display(description="defined", boolean=True)
     def defined(self, obj: Term) -> bool:
         return term_has_definition(obj)

@@ -5,11 +5,15 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Exists, OuterRef
 
-from ..models import HAS_DEFINITION, Citation, Episode
+from ..models import HAS_DEFINITION, CandidateScore, Citation, Episode
 
 
 class EpisodeFilter(admin.SimpleListFilter):
-    """Terms cited in one episode."""
+    """Terms cited in one episode, or in its review queue.
+
+    The changelist then orders candidates by that episode's ranking
+    (`TermAdmin.get_queryset`).
+    """
 
     title = "episode"
     parameter_name = "episode"
@@ -27,7 +31,10 @@ class EpisodeFilter(admin.SimpleListFilter):
             cited = Citation.objects.filter(
                 term=OuterRef("pk"), episode__slug=self.value()
             )
-            return queryset.filter(Exists(cited))
+            queued = CandidateScore.objects.filter(
+                term=OuterRef("pk"), episode__slug=self.value()
+            )
+            return queryset.filter(Exists(cited) | Exists(queued))
         return queryset
 
 

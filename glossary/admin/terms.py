@@ -16,13 +16,10 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import (
-    Case,
     F,
     OuterRef,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.fields.json import KeyTextTransform
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -48,6 +45,7 @@ from ..services.citations import (
     citation_update,
     citations_delete,
 )
+from ..services.extraction import review_order
 from ..services.rules import EDITABLE_TERM_FIELDS, TERM_RELATION_FIELDS
 from ..services.terms import (
     copy_term_fields,
@@ -58,6 +56,7 @@ from ..services.terms import (
 )
 from .actions import (
     fetch_from_wikipedia,
+    fold_variants,
     merge_terms,
     publish_terms,
     reject_terms,
@@ -89,6 +88,7 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
         "speakers",
         "quote",
         "other_labels",
+        "variant_of",
         "defined",
     ]
     list_filter = ["status", EpisodeFilter, "kind", DefinitionFilter]
@@ -98,17 +98,14 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
         "short_definition",
         "definition",
     ]
-    ordering = [
-        Case(When(status=Term.Status.CANDIDATE, then=Value(0)), default=Value(1)),
-        F("score").desc(nulls_last=True),
-        "label",
-    ]
+    ordering = review_order()  # see get_ordering
     list_per_page = 100
     actions = [
         publish_terms,
         send_to_draft,
         reject_terms,
         merge_terms,
+        fold_variants,
         fetch_from_wikipedia,
     ]
     autocomplete_fields = ["related", "broader"]
@@ -160,6 +157,13 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
             .annotate(first_audio_url=Subquery(first_audio))
             .prefetch_related(other_aliases())
         )
+
+    def get_ordering(self, request: HttpRequest) -> list:
+        """The review queue's order: one episode's ranking when the episode
+        filter is on, else the whole-show queue, where each episode's best
+        candidates come in turn (`services.extraction.review_order`)."""
+        slug = request.GET.get(EpisodeFilter.parameter_name) or None
+        return review_order(episode_slug=slug)
 
     def get_inlines(self, request, obj):
         if obj is None:

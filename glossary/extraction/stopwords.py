@@ -15,16 +15,13 @@ episode; none of them names anything specific to one episode.
   or ends with one in lower case, so "good infrastructure" and "open source
   people" are not proposed; capitalised inside a name they are fine
   ("New Deal").
-- `WEAK_SINGLES`: words that head good phrases but are too broad alone
-  ("model", "community", "system"): never proposed as one-word candidates.
-- `HEAD_NOUNS`: heads of AI-policy terms; a phrase ending in one earns a
-  bonus ("foundation model", "civil society", "open source license").
-- `DOMAIN_WORDS`: single words of the AI/technology-policy field that pass
-  the one-word test even without a nominal suffix ("platform", "moat").
-- `NOMINAL_SUFFIXES`: endings that mark an abstract or technical noun
-  ("-ness", "-tion", "-ity", "-ism"...; not "-ing", which verbs share). A
-  lower-case single word needs one (or to be a domain word) to be proposed:
-  "transparency" yes, "open" no.
+- `TITLES`, the `*_ABBREVIATIONS`, `PLACEHOLDERS`: English honorifics,
+  abbreviations whose period ends no sentence, and the placeholders
+  transcription tools write for unnamed speakers.
+
+Whether a word is a term of a field is not decided by a list here: that is
+its rarity in general English (`scoring.zipf`, from wordfreq) and its use in
+the show (`scoring`).
 """
 
 from __future__ import annotations
@@ -185,78 +182,37 @@ _ADJECTIVES_ADVERBS = """
 VERBS = _words(_VERBS)
 GENERIC_WORDS = _words(_NOUNS + _VERBS + _ADJECTIVES_ADVERBS) - {"open", "closed"}
 
-WEAK_SINGLES = _words(
+# Titles said before a name ("Senator Warren", "Dr. Rath"): never part of a
+# candidate and never one alone. English honorifics and offices, not a field's.
+TITLES = _words(
     """
-    model models system systems data code community communities society
-    company companies language languages technology technologies policy
-    policies license licenses platform learning source sources paper papers
-    research researcher researchers field fields organization organizations
-    org orgs market markets industry industries process processes project
-    projects product products service services tool tools method methods
-    information argument arguments evaluation evaluations infra
-    communication situation condition conditions decision decisions solution
-    solutions relationship relationships connection application applications
-    action actions activity activities intention sufficient question questions
-    conversation conversations experience difference position positions
-    reference distinction dimension contribution contributions consequence
-    consequences commitment exception exceptions definition definitions
-    ability capability capabilities possibility opportunity majority minority
-    quality quantity reality security entity community identity
+    mr mrs ms miss mx dr doctor prof professor sir dame lord lady senator sen
+    congressman congresswoman congressperson representative rep chairman
+    chairwoman chairperson chair governor gov mayor president vice secretary
+    minister commissioner judge ambassador colonel col captain capt
+    lieutenant lt sergeant sgt officer detective reverend rev rabbi pastor
+    ranking member speaker
     """
 )
 
-HEAD_NOUNS = _words(
+# Abbreviations whose period does not end a sentence. The first group joins
+# the next word into one name ("St. Paul", "Mt. Everest"); after a comma, a
+# state's abbreviation joins the place before it ("Portland, Ore.").
+NAME_ABBREVIATIONS = _words("st mt ft pt")
+TITLE_ABBREVIATIONS = _words(
+    "mr mrs ms mx dr prof sen rep gov gen col capt lt sgt rev jr sr vs etc inc "
+    "co corp ltd no"
+)
+STATE_ABBREVIATIONS = _words(
     """
-    model models policy policies license licenses licence community communities
-    society societies learning intelligence network networks system systems
-    safety alignment governance regulation regulations data dataset datasets
-    weights parameter parameters benchmark benchmarks evaluation evaluations
-    infrastructure platform platforms source code agent agents lab labs
-    company companies initiative act law laws framework frameworks algorithm
-    algorithms architecture training inference compute chip chips ethics
-    research card cards
+    ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass mich
+    minn miss mo mont neb nev okla ore pa tenn tex va vt wash wis wyo
     """
 )
 
-DOMAIN_WORDS = _words(
-    """
-    ai model platform platforms ecosystem ecosystems moat moats benchmark
-    benchmarks dataset datasets weights parameter parameters algorithm
-    algorithms chatbot chatbots robot robots robotics compute chip chips gpu
-    gpus api apis cloud internet software hardware startup startups monopoly
-    monopolies oligopoly copyright copyrights patent patents
-    lawsuit lawsuits antitrust market markets capital torrent prompt prompts
-    token tokens embedding embeddings hallucination hallucinations bias biases
-    harm harms risk risks privacy consent audit audits training computing
-    filtering tuning scaling licensing lobbying prompting teaming
-    """
-)
-
-# Endings of abstract and technical nouns: "transparency", "democratization",
-# "libertarian", "infrastructure", "feudalism". Checked on lower-case words.
-NOMINAL_SUFFIXES = (
-    "tion",
-    "sion",
-    "ment",
-    "ness",
-    "ity",
-    "ety",
-    "acy",
-    "ancy",
-    "ency",
-    "ance",
-    "ence",
-    "ism",
-    "ist",
-    "ists",
-    "ian",
-    "ians",
-    "ure",
-    "ures",
-    "ogy",
-    "ics",
-    "ship",
-    "hood",
+# Speaker placeholders of transcription tools ("Speaker 2", "Unknown").
+PLACEHOLDERS = _words(
+    "speaker speakers unknown interviewer interviewee participant voice narrator"
 )
 
 # Lower-case words ending in "s" that are not plurals, and words ending in

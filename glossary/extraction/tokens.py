@@ -19,12 +19,20 @@ from .stopwords import (
     FILLERS,
     GENERIC_WORDS,
     LY_NOUNS,
+    NAME_ABBREVIATIONS,
     NOT_PLURAL,
+    STATE_ABBREVIATIONS,
     STOPWORDS,
+    TITLE_ABBREVIATIONS,
+    TITLES,
     VERBS,
 )
 
-WORD_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+# A word; an apostrophe, a dot or a slash inside it keeps it whole when a
+# letter or digit follows ("it's", "polyfill.io", "pkg.go.dev", "HTTP/2",
+# "1.23"): written that way, it is a name or a number, not two words.
+WORD_RE = re.compile(r"[^\W_]+(?:(?:['\u2019]|[./](?=[^\W_]))[^\W_]+)*")
+NUMBER_RE = re.compile(r"\d+(?:[.,/]\d+)*")
 HYPHENS = frozenset("-\u2010\u2011")
 APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 SENTENCE_END = frozenset(".?!\n\u2026:;")
@@ -39,6 +47,7 @@ NUMBER = 32
 APOSTROPHE = 64  # contractions left after splitting off "'s" ("we'll")
 SHORT = 128  # one character: "a", "s", the "P" of "P. I."
 VERB = 256  # a common verb form ("needs", "make"): no part of a term
+TITLE = 512  # an honorific or office said before a name ("Senator", "Dr")
 
 
 @dataclass(slots=True)
@@ -50,7 +59,7 @@ class Token:
     end: int
     fold: str
     flags: int
-    capital: bool  # starts with a capital letter ("Meta", "AI", "OpenAI")
+    capital: bool  # starts with a capital ("Meta", "AI", "OpenAI") or "jQuery"
     upper: bool  # an acronym: two or more capitals and no lower case but a plural s
     initial: bool  # first word of a sentence, where capitals say nothing
     joined: bool  # nothing but one space or one hyphen since the previous token
@@ -77,7 +86,7 @@ def word_flags(folded: str) -> int:
         flags |= ADVERB
     if folded.endswith("ed") and len(folded) > 3 and folded not in ED_NOUNS:
         flags |= PARTICIPLE
-    if folded.isdigit():
+    if NUMBER_RE.fullmatch(folded):
         flags |= NUMBER
     if "'" in folded:
         flags |= APOSTROPHE
@@ -85,6 +94,8 @@ def word_flags(folded: str) -> int:
         flags |= SHORT
     if folded in VERBS:
         flags |= VERB
+    if folded in TITLES:
+        flags |= TITLE
     return flags
 
 
@@ -93,8 +104,10 @@ def singular(folded: str, acronym: bool = False) -> str:
     """The singular of a folded word, by simple English rules.
 
     Only the last word of a phrase is made singular ("foundation models" →
-    "foundation model"), as the linker folds plurals. Words that merely end
-    in "s" ("analysis", "politics", "bias") are listed in `NOT_PLURAL`.
+    "foundation model"), as the linker folds plurals; phrase building leaves
+    a word capitalised mid-sentence as it is ("United States", "Evans").
+    Words that merely end in "s" ("analysis", "politics", "bias") are
+    listed in `NOT_PLURAL`.
     An acronym's plural is a lower-case "s" after capitals ("LLMs").
     """
     if acronym:
@@ -115,6 +128,30 @@ def is_acronym(word: str) -> bool:
     """Capitals only, but for a plural "s": "RLHF", "AI", "LLMs", "GPUs"."""
     core = word[:-1] if len(word) > 2 and word.endswith("s") else word
     return len(core) >= 2 and core.isalpha() and core.isupper()
+
+
+def _abbreviation(previous: Token, word: str) -> tuple[bool, bool]:
+    """(joined, initial) after "Abbr. ": "St. Paul" is one name, "Dr. Rath" a
+    title before one; elsewhere the period ends a sentence."""
+    if not previous.capital or not word[:1].isupper():
+        return False, True
+    if previous.fold in NAME_ABBREVIATIONS:
+        previous.flags &= ~STOP  # "St" may start the name it belongs to
+        return True, False
+    if previous.fold in TITLE_ABBREVIATIONS:
+        return False, False
+    return False, True
+
+
+def _state_after_place(previous: Token, word: str, text: str, end: int) -> bool:
+    """ "Portland, Ore.": a state's abbreviation with its period, after a place."""
+    return (
+        previous.capital
+        and not previous.upper
+        and word[:1].isupper()
+        and fold(word) in STATE_ABBREVIATIONS
+        and text[end : end + 1] == "."
+    )
 
 
 def _possessive(text: str, start: int, end: int) -> Token:
@@ -151,6 +188,10 @@ def tokenize(text: str) -> list[Token]:
             hyphen = len(gap) == 1 and gap in HYPHENS
             joined = hyphen or (gap.isspace() and "\n" not in gap)
             initial = not joined and not SENTENCE_END.isdisjoint(gap)
+            if initial and gap == ". ":
+                joined, initial = _abbreviation(tokens[-1], word)
+            elif gap == ", " and _state_after_place(tokens[-1], word, text, end):
+                joined = True
         previous_end = end
         # "Tom's" → "Tom" + "'s"; contractions such as "it's" stay whole.
         possessive = folded.endswith("'s") and len(folded) > 3
@@ -158,7 +199,11 @@ def tokenize(text: str) -> list[Token]:
         if possessive:
             end -= 2
             word, folded = word[:-2], folded[:-2]
-        capital = word[:1].isupper()
+        # Capitalised, or camel-cased from a lower-case start ("jQuery",
+        # "iPhone"): written as a name either way.
+        capital = word[:1].isupper() or (
+            word[:1].islower() and not word.islower() and word[1:2].isupper()
+        )
         flags = word_flags(folded)
         upper = capital and is_acronym(word)
         token = Token(

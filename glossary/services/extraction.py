@@ -9,16 +9,38 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Value,
+    When,
+)
+from simple_history.utils import bulk_update_with_history
 
-from ..extraction import Candidate, extract_candidates
+from ..extraction import PER_EPISODE, Candidate, extract_candidates
 from ..linking import Entry, Matcher
 from ..linking.normalize import normalize_label
-from ..models import Alias, Citation, Episode, GlossaryVersion, Person, Segment, Term
+from ..models import (
+    Alias,
+    CandidateScore,
+    Citation,
+    Episode,
+    GlossaryVersion,
+    Person,
+    Segment,
+    Term,
+)
 from ..transcripts.quotes import quote_around
 from ..transcripts.timing import time_at
+from .merge import terms_merge
 from .rules import free_slug, slug_base, term_slugs_taken
 
 KIND_OF_CANDIDATE = {
@@ -28,6 +50,8 @@ KIND_OF_CANDIDATE = {
     "name": Term.Kind.OTHER,
 }
 Progress = Callable[[Iterable], Iterable]
+# Episodes in the order of the show.
+EPISODE_ORDER = ("published_on", "number", "pk")
 
 
 def _no_progress(items: Iterable) -> Iterable:
@@ -56,24 +80,37 @@ def _episodes_with_segments(episodes: Sequence[Episode] | None) -> list[Episode]
     segments = Segment.objects.select_related("speaker").order_by("order")
     return list(
         Episode.objects.filter(pk__in=[e.pk for e in queryset])
-        .order_by("published_on", "number", "pk")
+        .order_by(*EPISODE_ORDER)
         .prefetch_related(Prefetch("segments", queryset=segments))
     )
+
+
+def _with_their_shows(episodes: Sequence[Episode] | None) -> list[Episode]:
+    """The episodes and the rest of their shows: the context they are ranked in."""
+    if episodes is None:
+        return _episodes_with_segments(None)
+    shows = {episode.show for episode in episodes}
+    return _episodes_with_segments(list(Episode.objects.filter(show__in=shows)))
 
 
 def terms_propose_candidates(
     *,
     episodes: Sequence[Episode] | None = None,
-    limit: int = 150,
+    per_episode: int = PER_EPISODE,
+    limit: int | None = None,
     progress: Progress = _no_progress,
 ) -> ProposalResult:
-    """Rank candidate terms over the episodes and store the best as candidates.
+    """Rank candidate terms per episode and store each episode's best.
 
-    A candidate whose label or alias already names a term of any status is
-    not created again (a rejected term is never proposed again); an existing
-    candidate gets its score and evidence refreshed.
+    Every episode of the shows concerned is read, so that each is ranked in
+    the context of its show; each keeps its best `per_episode` candidates
+    (`limit` caps the total, in the whole-show order). A label that already
+    names a draft, published or rejected term is never proposed (a rejected
+    term never comes back); an existing candidate gets its score and
+    evidence refreshed. The episodes' queues (`CandidateScore` rows) are
+    replaced with the new ranking.
     """
-    loaded = _episodes_with_segments(episodes)
+    loaded = _with_their_shows(episodes)
     speaker_names = set()
     # A placeholder voice's name ("Speaker 1 (episode-slug)") names nobody:
     # its words must not keep candidates out. Its label is a speaker label of
@@ -81,9 +118,13 @@ def terms_propose_candidates(
     people = Person.objects.filter(is_placeholder=False)
     for name, short_names in people.values_list("name", "short_names"):
         speaker_names.update([name, *name.split(), *short_names])
+    curated = Alias.objects.exclude(term__status=Term.Status.CANDIDATE)
     ranking = extract_candidates(
         [(e.slug, list(e.segments.all())) for e in progress(loaded)],
+        exclude=set(curated.values_list("normalized", flat=True)),
         speaker_names=speaker_names,
+        shows={e.slug: e.show for e in loaded},
+        per_episode=per_episode,
         limit=limit,
     )
     result = ProposalResult(ranking=ranking)
@@ -91,9 +132,15 @@ def terms_propose_candidates(
     terms = Term.objects.in_bulk(set(named.values()))
     taken_slugs = term_slugs_taken()  # old addresses of renamed terms too
     new_terms: list[tuple[Term, Candidate]] = []
+    fresh: dict[str, Term] = {}  # labels of the terms created by this run
     changed: list[Term] = []
+    queued: list[tuple[Term, Candidate]] = []
     for candidate in ranking:
         keys = [candidate.key, *(normalize_label(a) for a in candidate.aliases)]
+        pending = next((fresh[k] for k in keys if k in fresh), None)
+        if pending is not None:
+            queued.append((pending, candidate))  # a form of a term made above
+            continue
         existing = next((terms[named[k]] for k in keys if k in named), None)
         if existing is None:
             term = Term(
@@ -105,16 +152,20 @@ def terms_propose_candidates(
             )
             new_terms.append((term, candidate))
             for key in keys:
-                named.setdefault(key, -1)
-        elif existing.status != Term.Status.CANDIDATE:
+                fresh.setdefault(key, term)
+            continue
+        if existing.status != Term.Status.CANDIDATE:
             result.skipped += 1
-        elif existing.evidence != candidate.evidence():
+            continue
+        queued.append((existing, candidate))
+        if existing.evidence != candidate.evidence():
             existing.score = round(candidate.score, 4)
             existing.evidence = candidate.evidence()
             changed.append(existing)
         else:
             result.unchanged += 1
 
+    episode_ids = {episode.slug: episode.pk for episode in loaded}
     with transaction.atomic():
         created = Term.objects.bulk_create([term for term, _ in new_terms])
         Alias.objects.bulk_create(
@@ -123,10 +174,141 @@ def terms_propose_candidates(
             for alias in _aliases_for(term, candidate)
         )
         Term.objects.bulk_update(changed, ["score", "evidence"])
+        CandidateScore.objects.filter(episode_id__in=episode_ids.values()).delete()
+        CandidateScore.objects.bulk_create(
+            _queue_rows(
+                [*zip(created, (c for _, c in new_terms), strict=True), *queued],
+                episode_ids,
+            ),
+            batch_size=1000,
+        )
         if created or changed:
             GlossaryVersion.objects.bump()
     result.created, result.updated = created, changed
     return result
+
+
+def _queue_rows(
+    pairs: Iterable[tuple[Term, Candidate]], episode_ids: dict[str, int]
+) -> list[CandidateScore]:
+    """One row per (term, episode); a term two candidates map to keeps its best."""
+    rows: dict[tuple[int, int], CandidateScore] = {}
+    for term, candidate in pairs:
+        for slug, rank in candidate.episode_ranks.items():
+            key = (term.pk, episode_ids[slug])
+            if key not in rows or rank < rows[key].rank:
+                rows[key] = CandidateScore(
+                    term=term,
+                    episode_id=episode_ids[slug],
+                    score=candidate.episode_scores[slug],
+                    rank=rank,
+                )
+    return list(rows.values())
+
+
+def review_order(
+    *, episode_slug: str | None = None, show: str | None = None
+) -> list[Any]:
+    """The review queue's ordering, as expressions any term queryset takes.
+
+    With `episode_slug`, a term's place is its rank in that episode's queue;
+    otherwise its round in the whole-show queue, its best rank in any
+    episode (of `show`, if given): the order `extraction.interleave` deals.
+    Candidates come before the other statuses; within a round the better
+    score first; terms in no queue last.
+    """
+    rows = CandidateScore.objects.filter(term=OuterRef("pk"))
+    if episode_slug is not None:
+        rows = rows.filter(episode__slug=episode_slug)
+    if show is not None:
+        rows = rows.filter(episode__show=show)
+    position = Subquery(rows.order_by("rank").values("rank")[:1])
+    return [
+        Case(When(status=Term.Status.CANDIDATE, then=Value(0)), default=Value(1)),
+        position.asc(nulls_last=True),
+        F("score").desc(nulls_last=True),
+        "label",
+    ]
+
+
+def candidates_for_episode(*, episode: Episode) -> list[Term]:
+    """The episode's review queue: its candidates in its own ranking's order."""
+    queued = Term.objects.filter(
+        status=Term.Status.CANDIDATE, episode_scores__episode=episode
+    )
+    return list(
+        queued.order_by(*review_order(episode_slug=episode.slug)).prefetch_related(
+            "aliases"
+        )
+    )
+
+
+def candidates_for_show(*, show: str | None = None) -> list[Term]:
+    """The whole-show review queue: the episodes' queues interleaved.
+
+    Each episode's first candidate, then each one's second, and so on, so no
+    episode takes more than its share of the top. All shows when `show` is
+    None. Two queries.
+    """
+    rows = CandidateScore.objects.filter(term=OuterRef("pk"))
+    if show is not None:
+        rows = rows.filter(episode__show=show)
+    queued = Term.objects.filter(status=Term.Status.CANDIDATE).filter(Exists(rows))
+    return list(queued.order_by(*review_order(show=show)).prefetch_related("aliases"))
+
+
+@dataclass
+class VariantProposal:
+    term: Term
+    of: Term
+    reason: str
+
+
+def variant_proposals(terms: Iterable[Term]) -> dict[int, VariantProposal]:
+    """For each candidate extraction thinks a variant of another, that term.
+
+    Read from the evidence (`variant_of`); one query for all of `terms`.
+    """
+    wanted = {
+        term.pk: term.evidence["variant_of"]
+        for term in terms
+        if term.status == Term.Status.CANDIDATE
+        and isinstance(term.evidence, dict)
+        and isinstance(term.evidence.get("variant_of"), dict)
+    }
+    keys = {proposal.get("key") for proposal in wanted.values()} - {None}
+    owners = {
+        alias.normalized: alias.term
+        for alias in Alias.objects.filter(normalized__in=keys).select_related("term")
+    }
+    found = {}
+    for term in terms:
+        proposal = wanted.get(term.pk)
+        target = owners.get(proposal.get("key")) if proposal else None
+        if target is not None and target.pk != term.pk:
+            found[term.pk] = VariantProposal(term, target, proposal.get("reason", ""))
+    return found
+
+
+def term_fold_variant(*, term: Term, into: Term) -> Term:
+    """Fold a candidate into the term it is a variant of, as hidden aliases.
+
+    `terms_merge` moves its labels, citations and address; its labels then
+    become hidden aliases of `into` (misspellings the linker still matches,
+    readers never see). Only a candidate can be folded.
+    """
+    if term.pk == into.pk:
+        raise ValidationError("A term cannot be folded into itself.")
+    if term.status != Term.Status.CANDIDATE:
+        raise ValidationError(f"“{term.label}” is not a candidate any more.")
+    with transaction.atomic():
+        moved = list(Alias.objects.filter(term=term).values_list("pk", flat=True))
+        terms_merge(survivor=into, others=[term])
+        aliases = list(Alias.objects.filter(pk__in=moved))
+        for alias in aliases:
+            alias.kind = Alias.Kind.HIDDEN
+        bulk_update_with_history(aliases, Alias, ["kind"])
+    return into
 
 
 def _aliases_for(term: Term, candidate: Candidate) -> list[Alias]:

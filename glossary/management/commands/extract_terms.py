@@ -1,15 +1,25 @@
 """Propose candidate terms from episodes: `manage.py extract_terms [EPISODE ...]`.
 
-Ranks terms over the named episodes (slugs; all episodes by default), stores
-new candidates for editors to review, refreshes the evidence of existing
-candidates, and prints the top of the ranking as a table.
+Ranks terms in each of the named episodes (slugs; all episodes by default),
+each in the context of the rest of its show, stores every episode's best
+candidates for editors to review, refreshes the evidence of existing
+candidates, and prints the top of the whole-show order as a table.
+
+`--ranking EPISODE` prints that episode's review queue as stored, one label a
+line and nothing else; `--ranking all` prints the whole-show queue. Neither
+extracts anything: run the command without it first.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from glossary.extraction import PER_EPISODE
 from glossary.models import Episode
-from glossary.services.extraction import terms_propose_candidates
+from glossary.services.extraction import (
+    candidates_for_episode,
+    candidates_for_show,
+    terms_propose_candidates,
+)
 
 
 class Command(BaseCommand):
@@ -20,13 +30,33 @@ class Command(BaseCommand):
             "episodes", nargs="*", metavar="EPISODE", help="Episode slugs."
         )
         parser.add_argument(
-            "--limit", type=int, default=150, help="How many top candidates to keep."
+            "--per-episode",
+            type=int,
+            default=PER_EPISODE,
+            help=f"Candidates each episode keeps (default {PER_EPISODE}).",
+        )
+        parser.add_argument(
+            "--limit",
+            type=int,
+            default=None,
+            help="At most this many candidates in all (default: no cap).",
         )
         parser.add_argument(
             "--show", type=int, default=25, help="Rows of the table to print."
         )
+        parser.add_argument(
+            "--ranking",
+            metavar="EPISODE|all",
+            help="Only print the stored review queue of one episode (its slug) "
+            "or of the whole show ('all'), one label a line.",
+        )
 
-    def handle(self, *args, episodes: list[str], limit: int, show: int, **options):
+    def handle(self, *args, episodes, per_episode, limit, show, ranking, **options):
+        if ranking is not None:
+            self._print_ranking(ranking)
+            return
+        if per_episode < 1:
+            raise CommandError("--per-episode must be at least 1.")
         selected = None
         if episodes:
             selected = list(Episode.objects.filter(slug__in=episodes))
@@ -35,6 +65,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No such episode: {', '.join(missing)}")
         result = terms_propose_candidates(
             episodes=selected,
+            per_episode=per_episode,
             limit=limit,
             progress=lambda items: tqdm(
                 items, desc="episodes", unit="ep", file=self.stderr
@@ -58,3 +89,14 @@ class Command(BaseCommand):
                 f"{result.unchanged} unchanged, {result.skipped} already curated."
             )
         )
+
+    def _print_ranking(self, which: str) -> None:
+        if which == "all":
+            terms = candidates_for_show()
+        else:
+            episode = Episode.objects.filter(slug=which).first()
+            if episode is None:
+                raise CommandError(f"No such episode: {which}")
+            terms = candidates_for_episode(episode=episode)
+        for term in terms:
+            self.stdout.write(term.label)

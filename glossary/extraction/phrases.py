@@ -1,0 +1,419 @@
+"""Phrase occurrences in transcript segments, and which of them stand alone.
+
+Every run of up to five joined words (see `tokens`) that starts and ends on
+a content word is a phrase occurrence. Stopwords may stand inside only as
+one connector ("philosophy of science"), or, inside a name written with
+capitals, as up to two links ("Kids Online Safety and Privacy Act", "The
+Lion and the Mouse"); a filler anywhere, a vague word or a number at the
+start, a participle or an adverb at the end rule it out, unless written
+capitalised mid-sentence ("Kelly"). A number closes a phrase ("GPT 2",
+"article 17"). A title before a name ("Senator", "Dr.") never starts one.
+Only the last word is made singular, and only in lower case, so
+"foundation models" and "Foundation model" count as one phrase and "United
+States" stays itself.
+
+A word inside a longer capitalised name ("state" in "United States", "task"
+in "Task Force") is set aside: it is part of the name, not a use of the
+common noun.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .stopwords import CONNECTORS
+from .tokens import (
+    ADVERB,
+    APOSTROPHE,
+    FILLER,
+    GENERIC,
+    NUMBER,
+    PARTICIPLE,
+    SHORT,
+    STOP,
+    TITLE,
+    VERB,
+    Token,
+    fold,
+    is_acronym,
+    singular,
+    tokenize,
+)
+
+MAX_WORDS = 5
+# Function words that may link the capitalised words of one name.
+# ("in", "to", "on" join a person to a place or a greeting to a title more
+# often than they make one name: "Tebeka in GopherCon", "Welcome to Go").
+NAME_LINKS = frozenset({"and", "the", "of", "for", "&"})
+MAX_NAME_LINKS = 2
+
+# Flags that forbid a word at the start of a phrase, at its end, inside it.
+_NEVER_AT_EDGE = STOP | FILLER | NUMBER | APOSTROPHE | SHORT
+_NOT_IF_LOWER = GENERIC | ADVERB  # fine capitalised mid-sentence: "New Deal"
+_NEVER_INSIDE = FILLER | APOSTROPHE
+_PARENTHESIZED_RE = re.compile(r"\(\s*([A-Z][A-Za-z]*[A-Z])s?\s*\)")
+_SPACES_RE = re.compile(r"\s+")
+# Notes of the transcriber ("[laughter]", "[unintelligible 00:41:34.02]")
+# are not speech: blanked out, offsets kept.
+_NOTE_RE = re.compile(r"\[[^\]\n]{0,80}\]")
+
+Occurrence = tuple[int, int, int, int]  # episode, segment index, start, end
+
+
+@dataclass(slots=True)
+class Phrase:
+    """Counts for one phrase key (one spelling family) across all episodes."""
+
+    key: str
+    words: tuple[str, ...]
+    count: int = 0
+    mid: int = 0  # occurrences not at the start of a sentence
+    mid_capital: int = 0  # ... of which written capitalised
+    occurrences: list[Occurrence] = field(default_factory=list)
+    surfaces: Counter[tuple[str, bool, bool]] = field(default_factory=Counter)
+    speakers: Counter[str] = field(default_factory=Counter)
+    segments: set[tuple[int, int]] = field(default_factory=set)
+
+    def display_surfaces(self, name: bool) -> Counter[tuple[str, bool]]:
+        """Surface → count, with a capital that only starts a sentence lowered."""
+        shown: Counter[tuple[str, bool]] = Counter()
+        for (surface, lowerable, plural), count in self.surfaces.items():
+            if lowerable and not name:
+                surface = surface[0].lower() + surface[1:]
+            shown[(surface, plural)] += count
+        return shown
+
+    @property
+    def acronym(self) -> bool:
+        return len(self.words) == 1 and any(
+            is_acronym(surface) for surface, _, _ in self.surfaces
+        )
+
+    @property
+    def name(self) -> bool:
+        """Written capitalised where a capital means something.
+
+        That is mostly mid-sentence; a phrase only ever seen at the start of
+        a sentence is a name if camel-cased ("OpenAI") or capitalised
+        throughout ("Hugging Face").
+        """
+        if self.mid:
+            return self.mid_capital * 2 > self.mid
+        return any(
+            _camel(surface) or (" " in surface and _title(surface))
+            for surface, _, _ in self.surfaces
+        )
+
+
+def _camel(surface: str) -> bool:
+    """A word with a capital inside it: "OpenAI", "ChatGPT", not "YOLO"."""
+    return any(
+        not word.isupper() and any(char.isupper() for char in word[1:])
+        for word in surface.split()
+    )
+
+
+def _title(surface: str) -> bool:
+    """Capitalised throughout, with a capitalised word after the first.
+
+    Used only for phrases seen at the start of sentences, where the first
+    capital says nothing and an acronym after it ("Ridiculous FTC") does not
+    make the first word part of a name.
+    """
+    words = surface.split()
+    rest = words[1:]
+    return all(
+        word[:1].isupper() or word.isdigit() or fold(word) in NAME_LINKS
+        for word in words
+    ) and any(word[:1].isupper() and not word.isupper() for word in rest)
+
+
+def meaningful_capital(token: Token) -> bool:
+    return token.capital and not token.initial
+
+
+def _can_edge(token: Token) -> bool:
+    """May this word start or end a phrase?"""
+    flags = token.flags
+    if flags & _NEVER_AT_EDGE:
+        return False
+    return not flags & _NOT_IF_LOWER or meaningful_capital(token)
+
+
+def _can_start(token: Token, following: Token | None) -> bool:
+    """An edge word, or "The" opening a name ("The Lion and the Mouse").
+
+    A title before a capitalised name ("Senator Warren") starts nothing.
+    """
+    if token.flags & TITLE and token.capital:
+        return not (following and following.joined and following.capital)
+    if token.fold == "the":
+        return meaningful_capital(token) and bool(following and following.capital)
+    return _can_edge(token)
+
+
+class Episodes:
+    """Tokenised segments and the phrase occurrences found in them."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.shows: list[str] = []
+        self.segments: list[list[Any]] = []
+        self.speakers: list[list[str]] = []
+        self.words: list[int] = []  # tokens per episode
+        self.phrases: dict[str, Phrase] = {}
+        self.word_counts: Counter[str] = Counter()
+        # Per segment: (first token, last token, phrase key) of every occurrence.
+        self.spans: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
+        self.parenthesized: list[tuple[str, str]] = []  # (acronym key, phrase key)
+
+    def add(self, key: str, segments: Sequence[Any], show: str = "") -> None:
+        episode = len(self.keys)
+        self.keys.append(key)
+        self.shows.append(show)
+        self.segments.append(list(segments))
+        self.speakers.append([speaker_of(segment) or "" for segment in segments])
+        self.words.append(0)
+        for index, segment in enumerate(self.segments[-1]):
+            self._scan(episode, index, segment)
+
+    def _scan(self, episode: int, index: int, segment: Any) -> None:
+        text = segment.text or ""
+        spoken = (
+            _NOTE_RE.sub(lambda m: " " * len(m.group()), text) if "[" in text else text
+        )
+        tokens = tokenize(spoken)
+        where = (episode, index)
+        speaker = self.speakers[episode][index]
+        spans: list[tuple[int, int, str]] = []
+        counts = self.word_counts
+        for token in tokens:
+            counts[singular(token.fold)] += 1
+        total = len(tokens)
+        self.words[episode] += total
+        inside = _inside_names(tokens)
+        for i, first in enumerate(tokens):
+            following = tokens[i + 1] if i + 1 < total else None
+            if not _can_start(first, following):
+                continue
+            connectors = links = 0
+            capitals = first.capital  # a name so far: capitals and links only
+            for j in range(i, min(total, i + MAX_WORDS + MAX_NAME_LINKS)):
+                token = tokens[j]
+                if j > i:
+                    flags = token.flags
+                    if not token.joined or flags & _NEVER_INSIDE:
+                        break
+                    capital = meaningful_capital(token)
+                    if flags & (VERB | ADVERB) and not capital:
+                        break
+                    if flags & STOP and not capital:
+                        if capitals and _may_link(token, tokens, i, j, links):
+                            links += 1
+                            continue
+                        if connectors or links or token.fold not in CONNECTORS:
+                            break
+                        connectors = 1
+                        continue
+                    if flags & NUMBER:
+                        # A version or a number: "GPT 2", "article 17".
+                        if not connectors and not links:
+                            self._emit(text, tokens, i, j, where, speaker, spans)
+                        break
+                    capitals = capitals and capital
+                    if links and not capitals:
+                        break  # linked words must make a capitalised name
+                if j - i - links >= MAX_WORDS:
+                    break
+                if links and not _linked_name(tokens, i, j):
+                    continue
+                if first.fold == "the" and not (capitals and links):
+                    continue  # "The" opens a title with a link inside only
+                if _can_edge(token) and not (
+                    token.flags & PARTICIPLE and not meaningful_capital(token)
+                ):
+                    if (i, j) not in inside:
+                        self._emit(text, tokens, i, j, where, speaker, spans)
+        self.spans[where] = spans
+        if "(" in text:
+            self._parentheses(text, tokens, spans)
+
+    def _emit(
+        self,
+        text: str,
+        tokens: list[Token],
+        i: int,
+        j: int,
+        where: tuple[int, int],
+        speaker: str,
+        spans: list[tuple[int, int, str]],
+    ) -> None:
+        last = tokens[j]
+        end_word = last.fold
+        if last.upper or not meaningful_capital(last):
+            end_word = singular(last.fold, last.upper)
+        words = tuple(token.fold for token in tokens[i:j]) + (end_word,)
+        key = " ".join(words)
+        phrase = self.phrases.get(key)
+        if phrase is None:
+            phrase = self.phrases[key] = Phrase(key, words)
+        phrase.count += 1
+        first = tokens[i]
+        start, end = first.start, last.end
+        phrase.occurrences.append((where[0], where[1], start, end))
+        surface = text[start:end]
+        if "  " in surface or "\n" in surface:
+            surface = _SPACES_RE.sub(" ", surface)
+        lowerable = first.initial and first.text[1:].islower()
+        phrase.surfaces[(surface, lowerable, words[-1] != last.fold)] += 1
+        if not first.initial:
+            phrase.mid += 1
+            if all(
+                token.capital or token.flags & (NUMBER | STOP)
+                for token in tokens[i : j + 1]
+            ):
+                phrase.mid_capital += 1
+        if speaker:
+            phrase.speakers[speaker] += 1
+        phrase.segments.add(where)
+        spans.append((i, j, key))
+
+    def _parentheses(
+        self, text: str, tokens: list[Token], spans: list[tuple[int, int, str]]
+    ) -> None:
+        """Record pairs written "expansion (ACRONYM)".
+
+        The expansion is the shortest phrase ending just before the
+        parenthesis whose letters spell the acronym, first initial first.
+        """
+        for match in _PARENTHESIZED_RE.finditer(text):
+            before = len(text[: match.start()].rstrip())
+            acronym = match.group(1).casefold()
+            spelled = [
+                (-i, key)
+                for i, j, key in spans
+                if j > i and tokens[j].end == before and _spells(acronym, key)
+            ]
+            if spelled:
+                self.parenthesized.append((acronym, min(spelled)[1]))
+
+
+def _may_link(token: Token, tokens: list[Token], i: int, j: int, links: int) -> bool:
+    """One more link in a name: a link word, two at most, one "and" at most
+    (three names joined by "and" are a list, not a name)."""
+    if token.fold not in NAME_LINKS or links >= MAX_NAME_LINKS:
+        return False
+    return token.fold not in ("and", "&") or not any(
+        other.fold in ("and", "&") for other in tokens[i:j]
+    )
+
+
+def _linked_name(tokens: list[Token], i: int, j: int) -> bool:
+    """Names with links need their capitals: three with an "and" ("Kids
+    Online Safety and Privacy Act", "The Lion and the Mouse"), else two
+    ("Bank of America"), so "Meta and Google" stays two names."""
+    capitals = sum(1 for token in tokens[i : j + 1] if token.capital)
+    anded = any(token.fold in ("and", "&") for token in tokens[i : j + 1])
+    return capitals >= (3 if anded else 2)
+
+
+def _inside_names(tokens: list[Token]) -> set[tuple[int, int]]:
+    """Spans strictly inside a run of words capitalised mid-sentence.
+
+    "States" in "United States" and "Task" in "Task Force" belong to the
+    name. An acronym starts or ends a run ("VC" before "Silicon Valley"),
+    and one inside a run stays its own.
+    """
+    inside: set[tuple[int, int]] = set()
+    run_start = None
+    for k in range(len(tokens) + 1):
+        token = tokens[k] if k < len(tokens) else None
+        member = (
+            token is not None
+            and meaningful_capital(token)
+            and (
+                run_start is None
+                or (token.joined and token.upper == tokens[k - 1].upper)
+            )
+        )
+        if member and run_start is None:
+            run_start = k
+            continue
+        if member:
+            continue
+        if run_start is not None and k - run_start > 1:
+            last = k - 1
+            for i in range(run_start, k):
+                for j in range(i, k):
+                    if (i, j) != (run_start, last) and not (i == j and tokens[i].upper):
+                        inside.add((i, j))
+        run_start = k if token is not None and meaningful_capital(token) else None
+    return inside
+
+
+def _spells(acronym: str, key: str) -> bool:
+    """Loose match for an explicit "(ACRONYM)": letters in order, initial first."""
+    words = key.split()
+    if not words or words[0][0] != acronym[0]:
+        return False
+    letters = iter("".join(words))
+    return all(char in letters for char in acronym)
+
+
+def independent_counts(
+    data: Episodes, group_of: dict[str, str]
+) -> Counter[tuple[str, int]]:
+    """Per (group, episode), the occurrences not nested in a longer candidate's.
+
+    A longer candidate absorbs the occurrences inside it when it is repeated
+    (C-value: "source community" is only ever part of "open source
+    community"). Between phrases said once, the longest wins, except that a
+    name or acronym is never absorbed ("FTC" in "ridiculous FTC", "YC
+    Combinator" in "Paul Graham of YC Combinator").
+    """
+    totals: Counter[str] = Counter()
+    names: set[str] = set()
+    for key, phrase in data.phrases.items():
+        group = group_of[key]
+        totals[group] += phrase.count
+        if phrase.name or phrase.acronym:
+            names.add(group)
+    independent: Counter[tuple[str, int]] = Counter()
+    reach = MAX_WORDS + MAX_NAME_LINKS
+    for (episode, _), spans in data.spans.items():
+        by_start: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for i, j, key in spans:
+            by_start[i].append((j, group_of[key]))
+        for i, j, key in spans:
+            group = group_of[key]
+            once = totals[group] == 1
+            nested = False
+            for outer_i in range(max(0, i - reach + 1), i + 1):
+                for outer_j, outer in by_start.get(outer_i, ()):
+                    if outer_j < j or outer_j - outer_i <= j - i or outer == group:
+                        continue
+                    if totals[outer] > 1 or (once and group not in names):
+                        nested = True
+                        break
+                if nested:
+                    break
+            if not nested:
+                independent[(group, episode)] += 1
+    return independent
+
+
+def speaker_of(segment: Any) -> str | None:
+    """The speaker's label: a string, or a database row's `speaker_label`.
+
+    A `Segment` row's `speaker` is a `Person` (or None); its `speaker_label`
+    is what the transcript said, which is what evidence should record.
+    """
+    speaker = segment.speaker
+    label = getattr(segment, "speaker_label", None) or None
+    if speaker is not None and not isinstance(speaker, str):
+        return label or str(speaker)
+    return speaker or label
