@@ -52,6 +52,14 @@ def test_after_the_demo_every_page_and_api_answer_shows_real_content_on_sqlite(
     assert json.loads(walk.stdout.strip().splitlines()[-1]) == []
 
 
+def test_every_query_of_the_search_table_finds_its_concept_first_on_sqlite(tmp_path):
+    assert run(tmp_path, "migrate", "--noinput").returncode == 0
+    assert run(tmp_path, "load_demo").returncode == 0
+    table = run(tmp_path, "shell", "-c", "import tests.search_table as t; t.main()")
+    assert table.returncode == 0, table.stderr
+    assert json.loads(table.stdout.strip().splitlines()[-1]) == []
+
+
 def test_loading_the_demo_twice_changes_nothing_on_sqlite(tmp_path):
     assert run(tmp_path, "migrate", "--noinput").returncode == 0
     assert run(tmp_path, "load_demo").returncode == 0
