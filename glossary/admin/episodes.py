@@ -19,7 +19,7 @@ from ..services.ingest import episode_ingest_transcript
 from ..services.uploads import upload_max_bytes, upload_too_large
 from ..transcripts import TranscriptError
 from .display import audio_link, time_shown
-from .forms import TranscriptUploadForm
+from .forms import PersonForm, TranscriptUploadForm
 from .guards import GuardedChangelist
 from .inlines import AppearanceInline
 
@@ -275,9 +275,14 @@ class SegmentAdmin(GuardedChangelist, admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(GuardedChangelist, admin.ModelAdmin):
-    list_display = ["name", "short_names"]
+    form = PersonForm
+    list_display = ["name", "short_names_shown"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    @admin.display(description="short names")
+    def short_names_shown(self, obj: Person) -> str:
+        return ", ".join(map(str, obj.short_names or [])) or "—"
 
     def delete_model(self, request, obj: Person) -> None:
         people_delete(people=[obj])

@@ -12,6 +12,7 @@ from itertools import pairwise
 
 from django.db import transaction
 from django.db.models import Prefetch
+from simple_history.utils import bulk_create_with_history
 
 from ..extraction import Candidate, extract_candidates
 from ..linking import Entry, Matcher
@@ -112,7 +113,13 @@ def terms_propose_candidates(
             result.unchanged += 1
 
     with transaction.atomic():
-        created = Term.objects.bulk_create([term for term, _ in new_terms])
+        # With a history row each, so an editor's first edit can be undone.
+        created = bulk_create_with_history(
+            [term for term, _ in new_terms],
+            Term,
+            batch_size=500,
+            default_change_reason="Proposed by extraction",
+        )
         Alias.objects.bulk_create(
             alias
             for term, candidate in zip(created, (c for _, c in new_terms), strict=True)
