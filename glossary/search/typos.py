@@ -72,6 +72,20 @@ def words_of(text: str) -> list[str]:
     return folded
 
 
+def _within_budget(word: str, choices: Sequence[str]) -> list[tuple[str, int]]:
+    """The choices within the word's typo budget, with their typos."""
+    return [
+        (choice, int(distance))
+        for choice, distance, _ in process.extract(
+            word,
+            choices,
+            scorer=OSA.distance,
+            score_cutoff=typo_budget(word),
+            limit=None,
+        )
+    ]
+
+
 def _swaps(word: str) -> list[str]:
     """The word with one pair of adjacent letters swapped, each way it can be."""
     return [
@@ -148,14 +162,8 @@ class LabelIndex:
             found[query_word] = 0
         budget = typo_budget(query_word)
         if budget:
-            for word, distance, _ in process.extract(
-                query_word,
-                self._words,
-                scorer=OSA.distance,
-                score_cutoff=budget,
-                limit=None,
-            ):
-                found.setdefault(word, int(distance))
+            for word, distance in _within_budget(query_word, self._words):
+                found.setdefault(word, distance)
         elif len(query_word) >= SWAP_FROM:
             for word in _swaps(query_word):
                 if word in self._postings:
@@ -232,21 +240,14 @@ class LabelIndex:
     def _find_joined(self, words: Sequence[str], best: dict[int, LabelMatch]) -> None:
         """ "opensource" finds "open source", and "hugging face" "HuggingFace"."""
         joined = "".join(words)
-        budget = typo_budget(joined)
         if len(joined) < ONE_TYPO_FROM:
             return
-        for key, distance, _ in process.extract(
-            joined,
-            self._joined_keys,
-            scorer=OSA.distance,
-            score_cutoff=budget,
-            limit=None,
-        ):
+        for key, distance in _within_budget(joined, self._joined_keys):
             for position in self._joined[key]:
                 label = self.labels[position]
                 if len(label.words) == len(words) and distance == 0:
                     continue  # the same words: already scored word by word
-                typos = int(distance)
+                typos = distance
                 match_key = (
                     typos,
                     typos > 0,
