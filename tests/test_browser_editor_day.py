@@ -110,7 +110,10 @@ def test_an_editors_day_from_the_queue_to_a_resolved_conflict(
     page.goto(f"{change[: -len('change/')]}history/")
     snap("history")
     versions = page.locator("#change-history a[href*='/history/']")
-    versions.last.click()  # the oldest version, the first edit
+    # Newest first: the second edit, the first, the version extraction made.
+    assert versions.count() == 3
+    assert "Proposed by extraction" in page.inner_text("#change-history")
+    versions.nth(1).click()
     page.wait_for_selector("input[name=_save]")
     page.click("input[name=_save]")
     page.wait_for_selector(".messagelist")
