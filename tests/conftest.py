@@ -52,3 +52,16 @@ def artifacts() -> Path:
     """Where screenshots go (kept by CI as test artifacts)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def _no_search_index_from_another_test():
+    """Each test searches as a fresh process would: its index from its own data.
+
+    (Test transactions roll back, so two tests can reach the same glossary
+    version with different terms; a kept index would then be another test's.)
+    """
+    from glossary.search import index
+
+    index.forget()
+    yield

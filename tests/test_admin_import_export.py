@@ -10,7 +10,7 @@ from django.urls import reverse
 from glossary.import_export import TermResource
 from glossary.models import Alias, Term
 
-from .admin_helpers import labels_of, logged_in, make_term, make_user
+from .admin_helpers import labels_of, logged_in, make_episode, make_term, make_user
 
 IMPORT = reverse("admin:glossary_term_import")
 PROCESS = reverse("admin:glossary_term_process_import")
@@ -59,6 +59,12 @@ class ExportTests(TestCase):
             "short_definition",
             "definition",
             "aliases",
+            "abbreviations",
+            "hidden_labels",
+            "case_sensitive",
+            "related",
+            "broader",
+            "featured",
         ]
         by_slug = {row["slug"]: row for row in rows}
         assert by_slug["large-language-model"]["aliases"] == "foundation model|LLM"
@@ -179,3 +185,47 @@ class ImportTests(TestCase):
         )
         assert response.status_code == 403
         assert not Term.objects.filter(slug="x").exists()
+
+
+class LabelKindsRelationsAndFeaturedImportTests(TestCase):
+    """The columns the starter glossary uses, through the admin's own import."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("editor")
+        make_episode(slug="ep-1")
+
+    def test_kinds_case_flags_forward_relations_and_featured_passages_import(self):
+        client = logged_in(self.editor)
+        header = (
+            "label,slug,status,kind,short_definition,definition,aliases,"
+            "abbreviations,hidden_labels,case_sensitive,related,broader,featured\n"
+        )
+        text = (
+            header
+            + "Open source,open-source,published,concept,Code anyone may reuse.,,"
+            ",OSS,opensource,OSS,RLHF,,ep-1: Open source is a licence question\n"
+            + "Reinforcement learning from human feedback,rlhf,published,concept,"
+            "Tuning on preferences.,,,RLHF,,RLHF,,Open source,"
+            "ep-1: Reinforcement learning from human feedback.\n"
+        )
+        response = client.post(IMPORT, {"import_file": upload(text), "format": "0"})
+        assert "confirm_form" in response.context, response.content.decode()[:2000]
+        confirm = response.context["confirm_form"]
+        client.post(PROCESS, {**confirm.initial, "confirm": "Confirm import"})
+        open_source = Term.objects.get(slug="open-source")
+        rlhf = Term.objects.get(slug="rlhf")
+        assert set(
+            Alias.objects.filter(term=open_source).values_list(
+                "label", "kind", "case_sensitive"
+            )
+        ) == {
+            ("Open source", "preferred", False),
+            ("OSS", "abbreviation", True),
+            ("opensource", "hidden", False),
+        }
+        assert list(open_source.related.all()) == [rlhf]
+        assert list(rlhf.broader.all()) == [open_source]
+        featured = rlhf.citations.get(featured=True)
+        assert featured.quote == "Reinforcement learning from human feedback."
+        assert open_source.citations.get(featured=True).surface == "Open source"

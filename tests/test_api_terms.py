@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.test import TestCase
 
 from glossary.models import Alias, Term, WikipediaArticle
+from glossary.search import search
 from tests.factories import (
     SEED_AUDIO_URL,
     cite_everywhere,
@@ -178,11 +179,14 @@ class TermListTests(ApiTestCase):
     def test_search_ignores_case_hyphens_and_finds_aliases(self):
         assert self.labels("?q=OPEN-SOURCE") == ["Open source"]
         assert self.labels("?q=llm") == ["Language model"]
-        assert self.labels("?q=model") == [
+        # The reader search: labels holding the word, then the definitions
+        # that say it.
+        assert self.labels("?q=model")[:3] == [
             "7B model",
             "Foundation model",
             "Language model",
         ]
+        assert "Reinforcement learning from human feedback" in self.labels("?q=model")
         assert self.labels("?q=nothing+like+it") == []
         assert len(self.labels("?q=++")) == 7
 
@@ -487,10 +491,17 @@ class TermQueryCountTests(ApiTestCase):
         assert (
             len(self.assert_queries(4, "/api/v1/terms/?page_size=30")["results"]) == 30
         )
-        self.assert_queries(
-            4,
-            f"/api/v1/terms/?page_size=30&episode={self.episode.slug}&q=term&letter=t",
-        )
+
+    def test_a_search_adds_a_fixed_number_of_queries(self):
+        # The search's own: the glossary version, its planner setting and
+        # concepts; the test's transaction adds a savepoint, its release and
+        # the reset setting. (Building the label index, once per glossary
+        # version, reads two more: done first.)
+        url = f"/api/v1/terms/?page_size=30&episode={self.episode.slug}&letter=t"
+        self.client.get(url + "&q=warm")
+        assert len(self.assert_queries(10, url + "&q=term")["results"]) == 30
+        found = self.assert_queries(10, url + "&q=term+00")["results"]
+        assert found[0]["slug"] == "term-00"  # the exact label first
 
     def test_the_detail_runs_seven_queries_however_many_relations(self):
         hub = self.assert_queries(7, "/api/v1/terms/term-00/")
@@ -510,3 +521,17 @@ class TermQueryCountTests(ApiTestCase):
         with self.assertNumQueries(1):
             response = self.client.get("/api/v1/terms/?page_size=30")
         assert len(response.json()["results"]) == 30
+
+
+class TermSearchTests(ApiTestCase):
+    """`q` is the pages' search: typos forgiven, best first."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.g = build_api_glossary()
+
+    def test_a_misspelt_query_finds_the_term_as_the_pages_do(self):
+        found = self.client.get("/api/v1/terms/?q=fondation").json()["results"]
+        assert found[0]["label"] == "Foundation model"
+        page = search("fondation")
+        assert [item["slug"] for item in found] == [c.slug for c in page.concepts]

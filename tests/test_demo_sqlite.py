@@ -1,5 +1,7 @@
-"""The no-setup demo path: migrate and ingest on an SQLite file."""
+"""The no-setup demo path: migrate, ingest and load the starter glossary on an
+SQLite file, then look at every page as a newcomer would."""
 
+import json
 import os
 import subprocess
 import sys
@@ -36,6 +38,61 @@ def test_the_demo_migrates_and_loads_the_seed_episode_on_sqlite(tmp_path):
     )
     assert again.returncode == 0
     assert "Unchanged" in again.stdout
+
+
+def test_after_the_demo_every_page_and_api_answer_shows_real_content_on_sqlite(
+    tmp_path,
+):
+    assert run(tmp_path, "migrate", "--noinput").returncode == 0
+    demo = run(tmp_path, "load_demo")
+    assert demo.returncode == 0, demo.stderr
+    assert "Glossary: 67 created" in demo.stdout
+    walk = run(tmp_path, "shell", "-c", "import tests.demo_walk as w; w.main()")
+    assert walk.returncode == 0, walk.stderr
+    assert json.loads(walk.stdout.strip().splitlines()[-1]) == []
+
+
+def test_every_query_of_the_search_table_finds_its_concept_first_on_sqlite(tmp_path):
+    assert run(tmp_path, "migrate", "--noinput").returncode == 0
+    assert run(tmp_path, "load_demo").returncode == 0
+    table = run(tmp_path, "shell", "-c", "import tests.search_table as t; t.main()")
+    assert table.returncode == 0, table.stderr
+    assert json.loads(table.stdout.strip().splitlines()[-1]) == []
+
+
+def test_loading_the_demo_twice_changes_nothing_on_sqlite(tmp_path):
+    assert run(tmp_path, "migrate", "--noinput").returncode == 0
+    assert run(tmp_path, "load_demo").returncode == 0
+    again = run(tmp_path, "load_demo")
+    assert again.returncode == 0, again.stderr
+    assert "Glossary: 0 created, 0 curated from candidates, 67 unchanged" in (
+        again.stdout
+    )
+    assert "Review queue: 0 new candidate terms" in again.stdout
+
+
+def test_candidates_only_leaves_the_glossary_empty_on_sqlite(tmp_path):
+    assert run(tmp_path, "migrate", "--noinput").returncode == 0
+    demo = run(tmp_path, "load_demo", "--candidates-only")
+    assert demo.returncode == 0, demo.stderr
+    assert "Glossary:" not in demo.stdout
+    assert "Review queue: 150 new candidate terms" in demo.stdout
+
+
+def test_the_demo_refuses_a_malformed_glossary_naming_the_line_on_sqlite(tmp_path):
+    assert run(tmp_path, "migrate", "--noinput").returncode == 0
+    bad = tmp_path / "glossary.csv"
+    bad.write_text("label,slug,status\nAlpha,,published\nBeta,,done\n")
+    result = run(tmp_path, "load_demo", "--glossary", str(bad))
+    assert result.returncode == 1
+    assert "glossary.csv: line 3: status “done” is not one of" in result.stderr
+    count = run(
+        tmp_path,
+        "shell",
+        "-c",
+        "from glossary.models import Term; print(Term.objects.count())",
+    )
+    assert count.stdout.strip().splitlines()[-1] == "0"
 
 
 def test_the_demo_refuses_a_bad_file_with_its_line_on_sqlite(tmp_path):

@@ -15,3 +15,5 @@ from . import citations, episodes, people, shows, terms  # noqa: F401  (register
 admin.site.enable_nav_sidebar = False
 admin.site.site_header = "kb curation"
 admin.site.site_title = "kb"
+# The home page leads with the review queue and the count of candidates.
+admin.site.index_template = "admin/glossary/index.html"

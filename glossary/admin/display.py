@@ -10,7 +10,7 @@ import math
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import F, FloatField
+from django.db.models import FloatField
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.urls import reverse
@@ -65,7 +65,9 @@ class TermColumns:
 
     # Changelist columns.
 
-    @admin.display(description="score", ordering=F("score").desc(nulls_last=True))
+    # A plain field name, so the changelist puts its sort arrow on this
+    # column for the default order (by score), not on the label.
+    @admin.display(description="score", ordering="score")
     def score_shown(self, obj: Term) -> str:
         return "—" if obj.score is None else f"{obj.score:.2f}"
 
@@ -95,8 +97,17 @@ class TermColumns:
         if seconds is None:
             return "—"
         audio_url = getattr(obj, "first_audio_url", None) or ""
-        link = audio_link(audio_url, seconds)
         episode = evidence.get("first_episode")
+        link = audio_link(audio_url, seconds)
+        if not audio_url and isinstance(episode, str) and episode:
+            # No audio: the transcript page opens at that moment instead.
+            link = format_html(
+                '<a href="{}#t={}" target="_blank" rel="noopener" '
+                'title="Read the transcript from here">¶ {}</a>',
+                reverse("episode-detail", kwargs={"slug": episode}),
+                int(max(seconds, 0)),
+                clock(seconds),
+            )
         if episode:
             # The slug is long; the time is what an editor scans for.
             return format_html('<span title="in {}">{}</span>', episode, link)

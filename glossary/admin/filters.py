@@ -19,12 +19,16 @@ class EpisodeFilter(admin.SimpleListFilter):
     parameter_name = "episode"
 
     def lookups(self, request, model_admin):
-        return [
-            (slug, f"#{number} {title}" if number is not None else title)
-            for slug, number, title in Episode.objects.values_list(
-                "slug", "number", "title"
-            )
-        ]
+        episodes = list(Episode.objects.values_list("slug", "show", "number", "title"))
+        titles = [title.casefold() for _, _, _, title in episodes]
+        choices = []
+        for slug, show, number, title in episodes:
+            name = f"#{number} {title}" if number is not None else title
+            if titles.count(title.casefold()) > 1:
+                # Episodes of the same title are told apart by show and slug.
+                name = f"{name} ({show}, {slug})"
+            choices.append((slug, name))
+        return choices
 
     def queryset(self, request, queryset):
         if self.value():

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from ..linking.normalize import normalize_label
-from ..models import Alias, Citation, Episode, Term
+from ..models import Alias, Citation, Episode, Person, Term
 from ..selectors.curation import term_changes_since
 from ..services.citations import citation_build_manual
 from ..services.rules import (
@@ -235,3 +235,29 @@ class TranscriptUploadForm(forms.Form):
         help_text="kb refuses a transcript whose title or speakers clearly differ "
         "from this episode's; tick to replace its segments anyway.",
     )
+
+
+class ShortNamesField(forms.CharField):
+    """A person's short names as the editor types them: "Tom, Thomas"."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return ", ".join(map(str, value))
+        return value
+
+    def to_python(self, value) -> list[str]:
+        text = super().to_python(value) or ""
+        return list(
+            dict.fromkeys(part.strip() for part in text.split(",") if part.strip())
+        )
+
+
+class PersonForm(forms.ModelForm):
+    short_names = ShortNamesField(
+        required=False,
+        help_text="How transcripts label this person, comma-separated (Tom, Nate).",
+    )
+
+    class Meta:
+        model = Person
+        fields = ["name", "slug", "short_names", "bio", "url"]

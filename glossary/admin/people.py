@@ -17,6 +17,7 @@ from django.urls import path, reverse
 
 from ..models import Person
 from ..services.people import people_delete, person_merge, person_name
+from .forms import PersonForm
 from .guards import GuardedChangelist
 
 
@@ -72,12 +73,17 @@ def merge_people(modeladmin, request, queryset):
 
 @admin.register(Person)
 class PersonAdmin(GuardedChangelist, admin.ModelAdmin):
-    list_display = ["name", "short_names", "is_placeholder"]
+    form = PersonForm
+    list_display = ["name", "short_names_shown", "is_placeholder"]
     list_filter = ["is_placeholder"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["is_placeholder"]
     actions = [merge_people]
+
+    @admin.display(description="short names")
+    def short_names_shown(self, obj: Person) -> str:
+        return ", ".join(map(str, obj.short_names or [])) or "—"
 
     def delete_model(self, request, obj: Person) -> None:
         people_delete(people=[obj])

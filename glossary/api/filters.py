@@ -62,8 +62,9 @@ class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
 
 
 SEARCH_HELP = (
-    "Terms with a label or alias containing this text (case, hyphens and "
-    "apostrophes ignored; misspellings kept as hidden labels match too)."
+    "The reader search: terms whose labels or aliases (hidden misspellings "
+    "too) match this text, typos forgiven, then terms whose definitions do; "
+    "best first, at most 100, unless `ordering` is given."
 )
 EPISODE_HELP = "Only terms cited in the episode with this slug."
 

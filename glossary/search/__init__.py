@@ -31,6 +31,7 @@ __all__ = [
     "clean_query",
     "get_search_backend",
     "search",
+    "search_concepts",
 ]
 
 
@@ -58,3 +59,8 @@ def search(raw_query: str | None) -> SearchResults:
     elsewhere: concepts, quotes. Nothing for an empty query.
     """
     return get_search_backend().search(raw_query)
+
+
+def search_concepts(raw_query: str | None, limit: int = 100) -> list[ConceptHit]:
+    """The concepts `search` finds, best first, without quotes (the API's `q`)."""
+    return get_search_backend().search_concepts(raw_query, limit)

@@ -9,7 +9,8 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 from ..linking.normalize import normalize_label
-from ..selectors import clock
+from ..rendering import clock
+from .index import SearchIndex, current_index
 from .text import CONTROL_CHARACTERS
 
 MAX_QUERY_LENGTH = 200
@@ -100,15 +101,68 @@ class SearchBackend:
         if query.empty:
             return SearchResults(query=query)
         with self.session():
-            concepts = self.concepts(query)
+            concepts, corrected = self._concepts(query, CONCEPT_LIMIT)
             terms = [query.text]
-            if concepts and concepts[0].fuzzy:
-                # "RHLF" finds no quote; the label it was taken to mean does.
+            if (
+                concepts
+                and concepts[0].matched_label
+                and (
+                    concepts[0].fuzzy
+                    or normalize_label(concepts[0].matched_label) != query.normalized
+                )
+            ):
+                # "RHLF" and "G.P.U." find no quote; the label they stand for does.
                 terms.append(concepts[0].matched_label)
+            if corrected and normalize_label(corrected) not in {
+                normalize_label(term) for term in terms
+            }:
+                terms.append(corrected)
             quotes = self.quotes(query, tuple(terms))
         return SearchResults(
             query=query, concepts=concepts, quotes=quotes, quote_terms=tuple(terms)
         )
+
+    def search_concepts(
+        self, raw_query: str | None, limit: int = CONCEPT_LIMIT
+    ) -> list[ConceptHit]:
+        """The concepts `search` finds, best first, without the quotes (the API)."""
+        query = clean_query(raw_query)
+        if query.empty:
+            return []
+        with self.session():
+            return self._concepts(query, limit)[0]
+
+    def _concepts(self, query: Query, limit: int) -> tuple[list[ConceptHit], str]:
+        """Label matches first (typos forgiven, alike on every backend), then
+        the backend's own finds for the query with its typos corrected
+        ("trasnparancy" → "transparency"); and that correction ("" if none)."""
+        index = current_index()
+        by_label = self.label_hits(index, query, limit)
+        corrected = index.labels.corrected(query.text)
+        found = self.concepts(clean_query(corrected) if corrected else query, limit)
+        seen = {hit.id for hit in by_label}
+        return [*by_label, *(hit for hit in found if hit.id not in seen)][
+            :limit
+        ], corrected
+
+    @staticmethod
+    def label_hits(index: SearchIndex, query: Query, limit: int) -> list[ConceptHit]:
+        """Concepts by their labels, typos forgiven, ranked alike on every backend."""
+        hits = []
+        for match in index.labels.find(query.text, limit=limit):
+            term = index.terms.get(match.term_id)
+            if term is not None:
+                hits.append(
+                    ConceptHit(
+                        id=match.term_id,
+                        slug=term.slug,
+                        label=term.label,
+                        short_definition=term.short_definition,
+                        matched_label=match.label,
+                        fuzzy=match.typos > 0,
+                    )
+                )
+        return hits
 
     def session(self) -> AbstractContextManager:
         """Where both queries run; nothing special unless a backend says so."""

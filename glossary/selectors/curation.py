@@ -56,11 +56,16 @@ def other_aliases() -> Prefetch:
     )
 
 
-def other_labels(term: Term) -> list[str]:
+def other_alias_rows(term: Term) -> list[Alias]:
     """A term's labels but the preferred one, sorted (prefetched when possible)."""
     aliases = getattr(term, "other_aliases", None)
     if aliases is None:
         if term.pk is None:
             return []
         aliases = Alias.objects.filter(term=term).exclude(kind=Alias.Kind.PREFERRED)
-    return sorted((alias.label for alias in aliases), key=str.casefold)
+    return sorted(aliases, key=lambda alias: alias.label.casefold())
+
+
+def other_labels(term: Term) -> list[str]:
+    """The labels of `other_alias_rows`, as text."""
+    return [alias.label for alias in other_alias_rows(term)]

@@ -24,11 +24,14 @@ from django.db.models import (
 
 from ..linking import normalize_label
 from ..models import Alias, Citation, Term, TermRedirect
+from ..search import search_concepts
 from .citations import citations
 from .episodes import count_of
 
 FEATURED_LIMIT = 10
 """Featured citations shown on a term; editors pick a handful."""
+SEARCH_LIMIT = 100
+"""Terms `q` finds, at most: a search, not a way to page through everything."""
 
 #: Columns of a term the API's list shows.
 TERM_FIELDS = ("id", "slug", "label", "kind", "short_definition", "updated_at")
@@ -207,17 +210,21 @@ def terms() -> QuerySet[Term]:
 
 
 def search_terms(queryset: QuerySet[Term], text: str) -> QuerySet[Term]:
-    """Terms with a label (hidden ones included) containing `text`.
+    """The terms the reader search finds for `text`, best first.
 
-    Matched on the normalised labels, so "open-source" finds "Open source"
-    and "rlhf" finds "RLHF"; served by the trigram index on PostgreSQL.
+    The same search as the pages (`glossary.search`): labels and aliases
+    with typos forgiven, then definitions; the best 100. An `ordering`
+    parameter, applied after this, sorts them otherwise.
     """
-    key = normalize_label(text)
-    if not key:
+    if not normalize_label(text):
         return queryset
-    return queryset.filter(
-        Exists(Alias.objects.filter(term=OuterRef("pk"), normalized__contains=key))
+    ids = [hit.id for hit in search_concepts(text, limit=SEARCH_LIMIT)]
+    rank = Case(
+        *(When(pk=pk, then=Value(position)) for position, pk in enumerate(ids)),
+        default=Value(len(ids)),
+        output_field=IntegerField(),
     )
+    return queryset.filter(pk__in=ids).order_by(rank, "label", "slug")
 
 
 def cited_in_episode(queryset: QuerySet[Term], slug: str) -> QuerySet[Term]:

@@ -8,6 +8,7 @@ between the known times around it, and the sentence around it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -156,3 +157,59 @@ def _check_not_cited(term: Term, segment: Segment, start_char: int | None) -> No
         raise ValidationError(
             f"“{term.label}” is already cited at that place in this segment."
         )
+
+
+# Featured passages: citations named by the words said, not by ids, so a
+# glossary file keeps pointing at them after the transcript is re-ingested.
+
+
+def _words_pattern(words: str) -> re.Pattern[str]:
+    """The words as said, whatever the spacing and case, ellipses left out."""
+    parts = words.strip().strip("…").split()
+    return re.compile(r"\s+".join(map(re.escape, parts)), re.IGNORECASE)
+
+
+def passage_find(*, episode_slug: str, words: str) -> Segment | None:
+    """The first segment of the episode in which `words` are said, if any."""
+    pattern = _words_pattern(words)
+    if not pattern.pattern:
+        return None
+    segments = Segment.objects.filter(episode__slug=episode_slug).order_by("order")
+    needle = words.strip().strip("…").split()[0]
+    for segment in segments.filter(text__icontains=needle).only(
+        "pk", "text", "episode_id", "order", "start", "start_estimated", "marks"
+    ):
+        if pattern.search(segment.text):
+            return segment
+    return None
+
+
+def passage_citation(*, term: Term, segment: Segment, words: str) -> Citation | None:
+    """The term's citation in `segment` closest to where `words` are said."""
+    match = _words_pattern(words).search(segment.text)
+    start, end = match.span() if match else (0, len(segment.text))
+    citations = list(Citation.objects.filter(term=term, segment=segment))
+
+    def distance(citation: Citation) -> int:
+        if citation.start_char is None:
+            return len(segment.text)
+        if start <= citation.start_char < end:
+            return 0
+        return min(abs(citation.start_char - start), abs(citation.start_char - end))
+
+    return min(citations, key=lambda c: (distance(c), c.pk), default=None)
+
+
+def citation_feature_passage(*, term: Term, segment: Segment, words: str) -> Citation:
+    """Feature the term's citation where `words` are said in `segment`.
+
+    The term's nearest citation in that segment is featured; if the segment
+    has none (it discusses the term in other words), a manual one is added.
+    """
+    with transaction.atomic():
+        citation = passage_citation(term=term, segment=segment, words=words)
+        if citation is None:
+            citation = citation_add_manual(term=term, segment=segment)
+        if not citation.featured:
+            citation_update(citation=citation, featured=True)
+    return citation

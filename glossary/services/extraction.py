@@ -23,7 +23,7 @@ from django.db.models import (
     Value,
     When,
 )
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ..extraction import PER_EPISODE, Candidate, extract_candidates
 from ..linking import Entry, Matcher
@@ -123,7 +123,7 @@ def terms_propose_candidates(
         [(e.slug, list(e.segments.all())) for e in progress(loaded)],
         exclude=set(curated.values_list("normalized", flat=True)),
         speaker_names=speaker_names,
-        shows={e.slug: e.show for e in loaded},
+        shows={e.slug: e.show_id for e in loaded},
         per_episode=per_episode,
         limit=limit,
     )
@@ -167,7 +167,13 @@ def terms_propose_candidates(
 
     episode_ids = {episode.slug: episode.pk for episode in loaded}
     with transaction.atomic():
-        created = Term.objects.bulk_create([term for term, _ in new_terms])
+        # With a history row each, so an editor's first edit can be undone.
+        created = bulk_create_with_history(
+            [term for term, _ in new_terms],
+            Term,
+            batch_size=500,
+            default_change_reason="Proposed by extraction",
+        )
         Alias.objects.bulk_create(
             alias
             for term, candidate in zip(created, (c for _, c in new_terms), strict=True)
@@ -221,7 +227,7 @@ def review_order(
     if episode_slug is not None:
         rows = rows.filter(episode__slug=episode_slug)
     if show is not None:
-        rows = rows.filter(episode__show=show)
+        rows = rows.filter(episode__show__title=show)
     position = Subquery(rows.order_by("rank").values("rank")[:1])
     return [
         Case(When(status=Term.Status.CANDIDATE, then=Value(0)), default=Value(1)),
@@ -252,7 +258,7 @@ def candidates_for_show(*, show: str | None = None) -> list[Term]:
     """
     rows = CandidateScore.objects.filter(term=OuterRef("pk"))
     if show is not None:
-        rows = rows.filter(episode__show=show)
+        rows = rows.filter(episode__show__title=show)
     queued = Term.objects.filter(status=Term.Status.CANDIDATE).filter(Exists(rows))
     return list(queued.order_by(*review_order(show=show)).prefetch_related("aliases"))
 
@@ -284,7 +290,9 @@ def variant_proposals(terms: Iterable[Term]) -> dict[int, VariantProposal]:
     found = {}
     for term in terms:
         proposal = wanted.get(term.pk)
-        target = owners.get(proposal.get("key")) if proposal else None
+        if proposal is None:
+            continue
+        target = owners.get(proposal.get("key"))
         if target is not None and target.pk != term.pk:
             found[term.pk] = VariantProposal(term, target, proposal.get("reason", ""))
     return found

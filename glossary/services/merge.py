@@ -59,6 +59,9 @@ def terms_merge(*, survivor: Term, others: Iterable[Term]) -> Term:
             TermRedirect(old_slug=term.slug, term=target) for term in merged
         )
         target.version += 1
+        # simple-history reads the reason from this attribute.
+        reason = "Merged " + ", ".join(f"“{term.label}”" for term in merged)
+        target._change_reason = (reason + " into it")[:100]  # type: ignore[attr-defined]
         target.save()
         Term.objects.filter(pk__in=ids).delete()
         GlossaryVersion.objects.bump()

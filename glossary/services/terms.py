@@ -109,6 +109,8 @@ def term_create(
         if status == Term.Status.PUBLISHED:
             term.published_at = timezone.now()
         term.full_clean(validate_unique=False, validate_constraints=False)
+        # simple-history reads the reason from this attribute.
+        term._change_reason = "Created"  # type: ignore[attr-defined]
         term.save()
         Alias(term=term, label=label, kind=Alias.Kind.PREFERRED).save()
         for spec in specs:
@@ -146,6 +148,7 @@ def term_update(*, term: Term, expected_version: int, **fields: Any) -> Term:
         related = fields.pop("related", None)
         broader = fields.pop("broader", None)
         previous_status = current.status
+        before = {name: getattr(current, name) for name in ("label", "slug", *fields)}
         for name, value in fields.items():
             setattr(current, name, value.strip() if name in TERM_TEXT_FIELDS else value)
         if label is not None and label.strip() != current.label:
@@ -155,6 +158,11 @@ def term_update(*, term: Term, expected_version: int, **fields: Any) -> Term:
         check_publishable(current)
         _stamp_publication(current, previous_status)
         current.full_clean(validate_unique=False, validate_constraints=False)
+        # simple-history reads the reason from this attribute.
+        current._change_reason = _edit_reason(  # type: ignore[attr-defined]
+            [name for name, value in before.items() if getattr(current, name) != value],
+            _relations_change(current, related, broader),
+        )
         current.save()
         if related is not None:
             current.related.set([t for t in related if t.pk != current.pk])
@@ -162,6 +170,23 @@ def term_update(*, term: Term, expected_version: int, **fields: Any) -> Term:
             current.broader.set([t for t in broader if t.pk != current.pk])
     copy_term_fields(current, term)
     return term
+
+
+def _relations_change(term: Term, related, broader) -> bool:
+    for wanted, current in ((related, term.related), (broader, term.broader)):
+        if wanted is not None and {t.pk for t in wanted} - {term.pk} != set(
+            current.values_list("pk", flat=True)
+        ):
+            return True
+    return False
+
+
+def _edit_reason(names: list[str], relations: bool) -> str:
+    """What the history says an edit was about ("Edited definition, status")."""
+    shown = [name.replace("_", " ") for name in dict.fromkeys(names)]
+    if relations:
+        shown.append("related concepts")
+    return ("Edited " + ", ".join(shown))[:100] if shown else "Saved"
 
 
 def term_rename(
@@ -322,7 +347,7 @@ def terms_publish(*, terms: Iterable[Term]) -> PublishResult:
                 term.status = Term.Status.PUBLISHED
                 term.published_at = now
                 to_publish.append(term)
-        _bulk_save(to_publish, ["status", "published_at"], now)
+        _bulk_save(to_publish, ["status", "published_at"], now, reason="Published")
     result.published = to_publish
     return result
 
@@ -343,7 +368,12 @@ def terms_set_status(*, terms: Iterable[Term], status: str) -> list[Term]:
         for term in changed:
             term.status = status
             term.published_at = None
-        _bulk_save(changed, ["status", "published_at"], now)
+        _bulk_save(
+            changed,
+            ["status", "published_at"],
+            now,
+            reason=f"Status set to {Term.Status(status).label.lower()}",
+        )
     return changed
 
 
@@ -352,7 +382,7 @@ def _locked(terms: Iterable[Term]) -> list[Term]:
     return list(Term.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
 
 
-def _bulk_save(terms: Sequence[Term], fields: list[str], now) -> None:
+def _bulk_save(terms: Sequence[Term], fields: list[str], now, *, reason: str) -> None:
     """Save many terms with one history row each, and move the glossary version."""
     if not terms:
         return
@@ -360,6 +390,10 @@ def _bulk_save(terms: Sequence[Term], fields: list[str], now) -> None:
         term.version += 1
         term.updated_at = now
     bulk_update_with_history(
-        terms, Term, [*fields, "version", "updated_at"], batch_size=500
+        terms,
+        Term,
+        [*fields, "version", "updated_at"],
+        batch_size=500,
+        default_change_reason=reason,
     )
     GlossaryVersion.objects.bump()

@@ -1,19 +1,31 @@
-"""Load the seed episode and say where everything is: `manage.py load_demo`.
+"""Load the seed episode and its starter glossary, and say where everything is.
 
-Used by `make run`. Safe to run again: ingestion is idempotent.
+`manage.py load_demo` is what `make run` calls. It ingests the seed episode,
+loads the curated starter glossary (`fixtures/retort-ep04-glossary.csv`:
+published concepts with definitions, labels, relations and featured
+citations), then fills the review queue with the remaining candidates.
+`--candidates-only` skips the glossary, leaving every concept to curate.
+Safe to run again: each step is idempotent, and terms an editor has curated
+are never changed (the glossary step names the rows it skipped).
 """
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 
 from glossary.services.extraction import citations_refresh, terms_propose_candidates
+from glossary.services.glossary_file import glossary_load_file
 from glossary.services.ingest import episode_ingest_transcript
 
 SEED = settings.BASE_DIR / "fixtures" / "retort-ep04-developing-llms.txt"
+GLOSSARY = settings.BASE_DIR / "fixtures" / "retort-ep04-glossary.csv"
 
 
 class Command(BaseCommand):
-    help = "Ingest the seed episode and print where the admin, API and pages are."
+    help = (
+        "Ingest the seed episode, load its starter glossary and candidates, "
+        "and print where the admin, API and pages are."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -21,10 +33,30 @@ class Command(BaseCommand):
             default="http://127.0.0.1:8000",
             help="Where the server will listen.",
         )
+        parser.add_argument(
+            "--candidates-only",
+            action="store_true",
+            help="Leave the glossary empty: only fill the review queue.",
+        )
+        parser.add_argument(
+            "--glossary",
+            default=str(GLOSSARY),
+            help="The glossary file to load (default: the starter glossary).",
+        )
 
-    def handle(self, *args, address: str, **options):
+    def handle(self, *args, address: str, candidates_only: bool, **options):
         result = episode_ingest_transcript(data=SEED.read_bytes(), filename=SEED.name)
         self.stdout.write(result.summary())
+        if not candidates_only:
+            path = options["glossary"]
+            try:
+                with open(path, "rb") as handle:
+                    loaded = glossary_load_file(data=handle.read(), filename=path)
+            except OSError as error:
+                raise CommandError(f"{path}: {error.strerror}.") from error
+            except ValidationError as error:
+                raise CommandError("\n".join(error.messages)) from error
+            self.stdout.write(loaded.summary())
         proposal = terms_propose_candidates()
         citations = citations_refresh()
         self.stdout.write(
@@ -38,7 +70,7 @@ class Command(BaseCommand):
                 [
                     "",
                     self.style.SUCCESS("kb is ready."),
-                    f"  Pages:  {address}/",
+                    f"  Pages:  {address}/  (A–Z: {address}/concepts/)",
                     f"  API:    {address}/api/v1/",
                     f"  Admin:  {address}/admin/  (review queue: "
                     f"{address}/admin/glossary/term/?status__exact=candidate)",

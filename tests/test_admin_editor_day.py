@@ -1,0 +1,128 @@
+"""Rough edges of an editor's day in the admin, each fixed and kept fixed."""
+
+from django.test import TestCase
+from django.urls import reverse
+
+from glossary.models import Person, Term
+from glossary.services.extraction import terms_propose_candidates
+from glossary.services.merge import terms_merge
+from glossary.services.terms import term_update
+
+from .admin_helpers import logged_in, make_episode, make_term, make_user
+from .factories import seed_episode
+
+CHANGELIST = reverse("admin:glossary_term_changelist")
+
+
+class AdminHomeTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("editor")
+        make_term("RLHF", score=2.0)
+        make_term("Open source", score=3.0)
+        make_term("Published", status=Term.Status.PUBLISHED, short_definition="Yes.")
+
+    def test_the_home_page_leads_to_the_review_queue_with_its_count(self):
+        html = logged_in(self.editor).get(reverse("admin:index")).content.decode()
+        assert 'id="review-queue"' in html
+        assert "2 candidates waiting" in html
+        assert f'href="{CHANGELIST}?status__exact=candidate"' in html
+
+    def test_staff_who_cannot_curate_see_no_queue(self):
+        visitor = make_user("visitor", editor=False)
+        html = logged_in(visitor).get(reverse("admin:index")).content.decode()
+        assert "review-queue" not in html
+
+    def test_the_queue_shows_its_sort_arrow_on_the_score(self):
+        html = logged_in(self.editor).get(CHANGELIST).content.decode()
+        score = html.index('class="sortable column-score_shown sorted descending')
+        assert "Sorting priority: 1" in html[score : score + 600]
+
+
+class FaviconTests(TestCase):
+    def test_the_favicon_answers_instead_of_a_404(self):
+        response = self.client.get("/favicon.ico")
+        assert response.status_code == 302
+        assert response["Location"].endswith("glossary/favicon.svg")
+
+
+class PeopleTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("editor")
+        cls.tom = Person.objects.create(
+            name="Thomas Krendl Gilbert", slug="tom", short_names=["Tom", "Thomas"]
+        )
+
+    def test_short_names_read_as_a_list_not_json(self):
+        client = logged_in(self.editor)
+        listing = client.get(reverse("admin:glossary_person_changelist")).content
+        assert "Tom, Thomas" in listing.decode()
+        form = client.get(reverse("admin:glossary_person_change", args=[self.tom.pk]))
+        assert 'value="Tom, Thomas"' in form.content.decode()
+
+    def test_short_names_are_typed_comma_separated(self):
+        client = logged_in(self.editor)
+        response = client.post(
+            reverse("admin:glossary_person_change", args=[self.tom.pk]),
+            {"name": self.tom.name, "slug": "tom", "short_names": "Tom , TKG,Tom"},
+        )
+        assert response.status_code == 302
+        self.tom.refresh_from_db()
+        assert self.tom.short_names == ["Tom", "TKG"]
+
+
+class QueueColumnsTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("editor")
+        make_episode(slug="ep-1", number=1, title="Open models", audio_url="")
+        make_episode(slug="ep-2", number=None, title="Open models")
+        make_term(
+            "RLHF",
+            score=1.0,
+            evidence={"frequency": 2, "first_seconds": 754, "first_episode": "ep-1"},
+        )
+
+    def test_episodes_of_the_same_title_are_told_apart_in_the_filter(self):
+        html = logged_in(self.editor).get(CHANGELIST).content.decode()
+        assert "#1 Open models (The Retort, ep-1)" in html
+        assert "Open models (The Retort, ep-2)" in html
+
+    def test_a_first_mention_without_audio_opens_the_transcript_there(self):
+        html = logged_in(self.editor).get(CHANGELIST).content.decode()
+        assert 'href="/episodes/ep-1/#t=754"' in html
+
+
+class HistoryReasonTests(TestCase):
+    """Every version in a term's history says what happened."""
+
+    @classmethod
+    def setUpTestData(cls):
+        seed_episode()
+        terms_propose_candidates()
+
+    def test_extraction_records_the_version_it_created(self):
+        term = Term.objects.get(label="civil society")
+        assert list(term.history.values_list("history_change_reason", flat=True)) == [
+            "Proposed by extraction"
+        ]
+
+    def test_an_edit_names_the_fields_it_changed(self):
+        term = Term.objects.get(label="civil society")
+        term_update(
+            term=term,
+            expected_version=term.version,
+            label=term.label,
+            short_definition="Between state and market.",
+            status=Term.Status.PUBLISHED,
+        )
+        assert term.history.first().history_change_reason == (
+            "Edited short definition, status"
+        )
+
+    def test_a_merge_names_the_merged_terms(self):
+        survivor = Term.objects.get(label="GPU")
+        other = Term.objects.get(label="API")
+        terms_merge(survivor=survivor, others=[other])
+        assert survivor.history.first().history_change_reason == "Merged “API” into it"
