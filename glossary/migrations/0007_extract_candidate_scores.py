@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('glossary', '0006_write_episode_slug_not_empty'),
+        ('glossary', '0009_show_editor_permissions'),
     ]
 
     operations = [
