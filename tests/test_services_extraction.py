@@ -6,7 +6,8 @@ from django.test import TestCase
 
 from glossary.linking.normalize import normalize_label
 from glossary.models import Alias, Citation, GlossaryVersion, Segment, Term
-from glossary.services.extraction import citations_refresh, terms_propose_candidates
+from glossary.services.citations import citations_refresh
+from glossary.services.extraction import terms_propose_candidates
 from glossary.services.ingest import episode_ingest_transcript
 
 SEED = (

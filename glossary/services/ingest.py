@@ -21,7 +21,7 @@ from ..models import Appearance, Citation, Episode, Person, Segment
 from ..transcripts import ParsedTranscript, TranscriptError, parse_transcript
 from ..transcripts.speakers import match_speaker
 from ..transcripts.timing import time_at
-from .extraction import RefreshResult, citations_refresh
+from .citations import RefreshResult, citations_refresh
 
 
 @dataclass

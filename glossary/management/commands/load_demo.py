@@ -6,7 +6,8 @@ Used by `make run`. Safe to run again: ingestion is idempotent.
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from glossary.services.extraction import citations_refresh, terms_propose_candidates
+from glossary.services.citations import citations_refresh
+from glossary.services.extraction import terms_propose_candidates
 from glossary.services.ingest import episode_ingest_transcript
 
 SEED = settings.BASE_DIR / "fixtures" / "retort-ep04-developing-llms.txt"

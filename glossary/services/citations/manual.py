@@ -11,10 +11,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from ..linking import Entry, Matcher
-from ..models import Alias, Citation, Segment, Term
-from ..transcripts.quotes import quote_around
-from ..transcripts.timing import time_at
+from ...linking import Entry, Matcher
+from ...models import Alias, Citation, Segment, Term
+from ...transcripts.quotes import quote_around
+from ...transcripts.timing import time_at
 
 
 def citation_build_manual(

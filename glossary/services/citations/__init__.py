@@ -1,0 +1,18 @@
+"""Citations: editors' own (`manual`), automatic ones kept current (`refresh`)."""
+
+from .manual import (
+    citation_add_manual,
+    citation_build_manual,
+    citation_delete,
+    citation_update,
+)
+from .refresh import RefreshResult, citations_refresh
+
+__all__ = [
+    "RefreshResult",
+    "citation_add_manual",
+    "citation_build_manual",
+    "citation_delete",
+    "citation_update",
+    "citations_refresh",
+]
