@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.urls import reverse
 
 from .linking import Entry, Matcher
@@ -64,6 +65,20 @@ def current_glossary(*, include_drafts: bool = False) -> Glossary:
     return glossary
 
 
+def label_entries(where: Q) -> list[Entry]:
+    """The linker's entries for the labels `where` selects (one query).
+
+    The one place an `Alias` row becomes an `Entry`, so the pages, the API
+    and the citations match with the same rules.
+    """
+    return [
+        Entry(label=label, term_id=term_id, case_sensitive=case_sensitive)
+        for label, term_id, case_sensitive in Alias.objects.filter(where).values_list(
+            "label", "term_id", "case_sensitive"
+        )
+    ]
+
+
 def _build(version: int, statuses: tuple[str, ...]) -> Glossary:
     terms = {
         row[0]: LinkedTerm(*row)
@@ -71,15 +86,9 @@ def _build(version: int, statuses: tuple[str, ...]) -> Glossary:
             "id", "slug", "label", "short_definition", "status"
         )
     }
-    entries = [
-        Entry(label=label, term_id=term_id, case_sensitive=case_sensitive)
-        for label, term_id, case_sensitive in Alias.objects.filter(
-            term__status__in=statuses
-        ).values_list("label", "term_id", "case_sensitive")
-    ]
     return Glossary(
         version=version,
-        matcher=Matcher(entries),
+        matcher=Matcher(label_entries(Q(term__status__in=statuses))),
         terms=terms,
         ids_by_slug={term.slug: term.id for term in terms.values()},
     )

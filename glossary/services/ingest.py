@@ -17,10 +17,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from ..linking.placement import place_mention
 from ..models import Appearance, Citation, Episode, Person, Segment
 from ..transcripts import ParsedTranscript, TranscriptError, parse_transcript
 from ..transcripts.speakers import match_speaker
-from ..transcripts.timing import time_at
 from .citations import RefreshResult, citations_refresh
 
 
@@ -245,7 +245,8 @@ def _replace_segments(
         # Spans were cleared before the segments changed (the database checks
         # every span against its segment's text); set them now.
         Citation.objects.bulk_update(
-            moved_citations, ["segment", "start_char", "end_char", "seconds", "quote"]
+            moved_citations,
+            ["segment", "start_char", "end_char", "seconds", "approximate", "quote"],
         )
     Segment.objects.filter(pk__in=[segment.pk for segment in gone]).delete()
     result.segments_deleted = len(gone)
@@ -275,19 +276,21 @@ def _relocate_citations(
         place = _nearest_occurrence(citation, new)
         if place:
             segment, start = place
-            citation.segment = segment
-            citation.start_char, citation.end_char = (
+            index = new.index(segment)
+            placed = place_mention(
+                segment.text,
                 start,
                 start + len(citation.surface),
-            )
-            index = new.index(segment)
-            citation.seconds = time_at(
-                start,
-                start=segment.start,
-                text_length=len(segment.text),
+                segment_start=segment.start,
+                start_estimated=segment.start_estimated,
                 marks=segment.marks,
+                segment_end=segment.end,
                 next_start=starts[index + 1] if index + 1 < len(new) else None,
             )
+            citation.segment = segment
+            citation.start_char, citation.end_char = placed.start, placed.end
+            citation.seconds, citation.approximate = placed.seconds, placed.approximate
+            citation.quote = placed.quote
             moved.append(citation)
         elif citation.source == Citation.Source.AUTO and not citation.featured:
             dropped.append(citation.pk)

@@ -1,20 +1,21 @@
 """Editors' own citations: a place an episode discusses a term, picked by hand.
 
-Automatic citations come from extraction (`services/extraction.py`); these
-are the ones an editor adds or flags. A manual citation's time and quote are
-computed the way automatic ones are: the mention's own time, interpolated
-between the known times around it, and the sentence around it.
+Automatic citations come from the refresh (`refresh.py`); these are the ones
+an editor adds or flags. A manual citation is placed by the rule automatic
+ones are (`linking.placement`): the mention's own time, interpolated between
+the known times around it, and the sentence around it.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from ...linking import Entry, Matcher
-from ...models import Alias, Citation, Segment, Term
-from ...transcripts.quotes import quote_around
-from ...transcripts.timing import time_at
+from ...linking.placement import place_mention
+from ...matchers import label_entries
+from ...models import Citation, Segment, Term
 
 
 def citation_build_manual(
@@ -45,11 +46,8 @@ def citation_build_manual(
         )
     _check_not_cited(term, segment, start_char)
 
-    if start_char is None:
-        seconds, approximate = segment.start, segment.start_estimated
-        quote = quote_around(text, 0, 0)
-        surface = ""
-    else:
+    following = None
+    if segment.end is None:
         following = (
             Segment.objects.filter(
                 episode_id=segment.episode_id, order__gt=segment.order
@@ -58,26 +56,26 @@ def citation_build_manual(
             .values_list("start", flat=True)
             .first()
         )
-        seconds = time_at(
-            start_char,
-            start=segment.start,
-            text_length=len(text),
-            marks=segment.marks,
-            next_start=following,
-        )
-        approximate = not any(int(o) == start_char for o, _ in segment.marks)
-        quote = quote_around(text, start_char, end_char)
-        surface = text[start_char:end_char][:200]
+    place = place_mention(
+        text,
+        start_char,
+        end_char,
+        segment_start=segment.start,
+        start_estimated=segment.start_estimated,
+        marks=segment.marks,
+        segment_end=segment.end,
+        next_start=following,
+    )
     return Citation(
         term=term,
         episode_id=segment.episode_id,
         segment=segment,
-        seconds=max(seconds, 0.0),
-        approximate=approximate,
-        start_char=start_char,
-        end_char=end_char,
-        surface=surface,
-        quote=quote,
+        seconds=place.seconds,
+        approximate=place.approximate,
+        start_char=place.start,
+        end_char=place.end,
+        surface=place.surface,
+        quote=place.quote,
         source=Citation.Source.MANUAL,
     )
 
@@ -123,13 +121,12 @@ def citation_delete(*, citation: Citation) -> None:
 
 
 def _first_mention(term: Term, text: str) -> tuple[int | None, int | None]:
-    labels = Alias.objects.filter(term=term).values_list("label", "case_sensitive")
-    entries = [
-        Entry(label=label, term_id=term.pk, case_sensitive=case_sensitive)
-        for label, case_sensitive in labels
-    ]
-    if not entries:
-        entries = [Entry(label=term.label, term_id=term.pk)]
+    """The first place `text` names the term by one of its own labels.
+
+    An editor picking the term means this term, even where the refresh would
+    give the words to a longer label of another term.
+    """
+    entries = label_entries(Q(term=term)) or [Entry(label=term.label, term_id=term.pk)]
     matches = Matcher(entries).find(text, first_only=True)
     if not matches:
         return None, None

@@ -9,14 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Q
 
-from ...linking import Entry, Matcher
-from ...models import Alias, Citation, Episode, Segment, Term
-from ...transcripts.quotes import quote_around
-from ...transcripts.timing import time_at
+from ...linking import Match, Matcher
+from ...linking.placement import place_mention
+from ...linking.scope import CitationScope
+from ...matchers import label_entries
+from ...models import Citation, Episode, Segment, Term
 
 Progress = Callable[[Iterable], Iterable]
 
@@ -37,7 +39,14 @@ def _episodes_with_segments(episodes: Sequence[Episode] | None) -> list[Episode]
     """Episodes (oldest first) with their segments' text and times, nothing else."""
     queryset = Episode.objects.all() if episodes is None else episodes
     segments = Segment.objects.only(
-        "id", "episode_id", "order", "start", "marks", "text"
+        "id",
+        "episode_id",
+        "order",
+        "start",
+        "start_estimated",
+        "end",
+        "marks",
+        "text",
     ).order_by("order")
     return list(
         Episode.objects.filter(pk__in=[e.pk for e in queryset])
@@ -47,62 +56,88 @@ def _episodes_with_segments(episodes: Sequence[Episode] | None) -> list[Episode]
     )
 
 
+def citation_scope() -> CitationScope:
+    """The matchers citations are found with (two queries); see `linking.scope`."""
+    published = Q(term__status=Term.Status.PUBLISHED)
+    unreviewed = Q(term__status__in=[Term.Status.CANDIDATE, Term.Status.DRAFT])
+    return CitationScope(label_entries(published), label_entries(unreviewed))
+
+
+def placed_citation(
+    match: Match, segment: Segment, next_start: float | None, **fields: Any
+) -> Citation:
+    """An unsaved automatic citation of `match`, placed by the one rule."""
+    place = place_mention(
+        segment.text,
+        match.start,
+        match.end,
+        segment_start=segment.start,
+        start_estimated=segment.start_estimated,
+        marks=segment.marks,
+        segment_end=segment.end,
+        next_start=next_start,
+    )
+    return Citation(
+        term_id=match.term_id,
+        episode_id=segment.episode_id,
+        segment=segment,
+        seconds=place.seconds,
+        approximate=place.approximate,
+        start_char=place.start,
+        end_char=place.end,
+        surface=place.surface,
+        quote=place.quote,
+        **fields,
+    )
+
+
 def citations_refresh(
     *,
     terms: Sequence[Term] | None = None,
     episodes: Sequence[Episode] | None = None,
     progress: Progress = _no_progress,
 ) -> RefreshResult:
-    """Rebuild automatic citations of non-rejected terms from segment text.
+    """Rebuild automatic citations from segment text, for some terms or all.
 
-    Idempotent: rows that still match are left alone (ids and featured flags
-    kept), new mentions are added, automatic citations no longer said are
-    deleted unless featured. Manual citations are never touched.
+    Which term a mention belongs to does not depend on `terms`
+    (`linking.scope`): refreshing one term gives exactly the rows a full
+    refresh gives it. Idempotent: rows that still match are left alone (ids
+    and featured flags kept), new mentions are added, automatic citations no
+    longer said are deleted unless featured. Manual citations are never
+    touched.
     """
-    scope = Term.objects.proposable()
-    if terms is not None:
-        scope = scope.filter(pk__in=[t.pk for t in terms])
-    entries = [
-        Entry(label=label, term_id=term_id, case_sensitive=case_sensitive)
-        for label, term_id, case_sensitive in Alias.objects.filter(
-            term__in=scope
-        ).values_list("label", "term_id", "case_sensitive")
-    ]
-    matcher = Matcher(entries)
-    term_ids = set(scope.values_list("pk", flat=True))
+    scope = citation_scope()
+    selected = None if terms is None else {t.pk for t in terms}
+    # Only segments that can hold a mention of a selected term need the full
+    # scan; a matcher of their labels alone finds them.
+    sieve = (
+        None
+        if selected is None
+        else Matcher(label_entries(Q(term__in=selected) & ~Q(term__status="rejected")))
+    )
     loaded = _episodes_with_segments(episodes)
 
     wanted: dict[tuple[int, int, int], Citation] = {}
     for episode in progress(loaded):
         segments = list(episode.segments.all())
         for segment, following in pairwise([*segments, None]):
+            if sieve is not None and not sieve.find(segment.text):
+                continue
             next_start = following.start if following else None
-            for match in matcher.find(segment.text, first_only=False):
-                wanted[(match.term_id, segment.pk, match.start)] = Citation(
-                    term_id=match.term_id,
-                    episode=episode,
-                    segment=segment,
-                    seconds=time_at(
-                        match.start,
-                        start=segment.start,
-                        text_length=len(segment.text),
-                        marks=segment.marks,
-                        next_start=next_start,
-                    ),
-                    approximate=not any(o == match.start for o, _ in segment.marks),
-                    start_char=match.start,
-                    end_char=match.end,
-                    surface=match.text[:200],
-                    quote=quote_around(segment.text, match.start, match.end),
+            for match in scope.find(segment.text):
+                if selected is not None and match.term_id not in selected:
+                    continue
+                wanted[(match.term_id, segment.pk, match.start)] = placed_citation(
+                    match, segment, next_start
                 )
 
     existing = Citation.objects.filter(episode__in=loaded)
-    if terms is not None:
-        existing = existing.filter(term__in=scope)
+    if selected is not None:
+        existing = existing.filter(term__in=selected)
     result = RefreshResult()
     fields = ["seconds", "approximate", "end_char", "surface", "quote"]
     to_update, to_delete = [], []
-    for citation in existing.only(
+    for citation in existing.annotate(term_status=F("term__status")).only(
         "id", "term_id", "segment_id", "source", "featured", *fields, "start_char"
     ):
         key = (citation.term_id, citation.segment_id, citation.start_char)
@@ -110,7 +145,7 @@ def citations_refresh(
         if citation.source == Citation.Source.MANUAL:
             continue
         if fresh is None:
-            if not citation.featured or citation.term_id not in term_ids:
+            if not citation.featured or citation.term_status == Term.Status.REJECTED:
                 to_delete.append(citation.pk)
             continue
         if any(getattr(citation, f) != getattr(fresh, f) for f in fields):
