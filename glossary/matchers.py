@@ -71,11 +71,24 @@ def label_entries(where: Q) -> list[Entry]:
     The one place an `Alias` row becomes an `Entry`, so the pages, the API
     and the citations match with the same rules.
     """
+    rows = Alias.objects.filter(where).values_list(
+        "label",
+        "term_id",
+        "case_sensitive",
+        "not_followed_by",
+        "not_preceded_by",
+        "not_sentence_start",
+    )
     return [
-        Entry(label=label, term_id=term_id, case_sensitive=case_sensitive)
-        for label, term_id, case_sensitive in Alias.objects.filter(where).values_list(
-            "label", "term_id", "case_sensitive"
+        Entry(
+            label=label,
+            term_id=term_id,
+            case_sensitive=case_sensitive,
+            not_followed_by=tuple(after or ()),
+            not_preceded_by=tuple(before or ()),
+            not_sentence_start=sentence,
         )
+        for label, term_id, case_sensitive, after, before, sentence in rows
     ]
 
 

@@ -8,7 +8,7 @@ writes by itself: every save, delete, action and import calls a service.
 
 from django.contrib import admin
 
-from . import episodes, terms  # noqa: F401  (registers the model admins)
+from . import episodes, senses, terms  # noqa: F401  (registers the model admins)
 
 # The review queue needs the width more than the app list needs a sidebar.
 admin.site.enable_nav_sidebar = False

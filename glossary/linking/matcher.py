@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
+from .context import Senses
 from .folding import MARK, PreparedText, case_form, mark_boundaries, normalise
 
 # An automaton value is one int: the length of the match (bits 0-9), the
@@ -62,6 +63,9 @@ class Entry:
     label: str
     term_id: int
     case_sensitive: bool = False
+    not_followed_by: tuple[str, ...] = ()
+    not_preceded_by: tuple[str, ...] = ()
+    not_sentence_start: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +158,7 @@ class Matcher:
         "_labels",
         "_terms",
         "_case_forms",
+        "_senses",
     )
 
     def __init__(self, entries: Iterable[Entry] = ()) -> None:
@@ -161,6 +166,7 @@ class Matcher:
         labels: list[str] = []
         terms: list[int] = []
         case_forms: dict[int, frozenset[str]] = {}
+        senses: dict[int, Senses] = {}
         for entry in entries:
             form = normalise(entry.label)
             if not form or "\x00" in form or len(form) > _MAX_LABEL:
@@ -171,6 +177,11 @@ class Matcher:
             if entry.case_sensitive:
                 exact = case_form(entry.label)
                 case_forms[index] = frozenset([exact, *plural_forms(exact)])
+            rules = Senses.of(
+                entry.not_followed_by, entry.not_preceded_by, entry.not_sentence_start
+            )
+            if rules is not None:
+                senses[index] = rules
             rank = not entry.case_sensitive
             for plural, variant in (
                 (False, form),
@@ -192,6 +203,7 @@ class Matcher:
             simple = (
                 len(forms) == 1
                 and first not in case_forms
+                and first not in senses
                 and spaces <= _SPACES_MAX
                 and (not spaces or forms.pop().count(" ") == spaces)
             )
@@ -218,6 +230,7 @@ class Matcher:
         self._labels = labels
         self._terms = terms
         self._case_forms = case_forms
+        self._senses = senses
 
     @classmethod
     def build(cls, entries: Iterable[Entry]) -> Matcher:
@@ -400,15 +413,18 @@ class Matcher:
             return None if self._terms[index] in skip_terms else value
         folded = prepared.folded[start - 1 : end - 1]
         surface = None
+        o_start = o_end = 0
         for option, index, form in choices:
             if folded != form or self._terms[index] in skip_terms:
                 continue
             forms = self._case_forms.get(index)
-            if forms is not None:
-                if surface is None:
-                    o_start, o_end = prepared.span(start, end)
-                    surface = case_form(prepared.original[o_start:o_end])
-                if surface not in forms:
-                    continue
+            rules = self._senses.get(index)
+            if surface is None and (forms is not None or rules is not None):
+                o_start, o_end = prepared.span(start, end)
+                surface = case_form(prepared.original[o_start:o_end])
+            if forms is not None and surface not in forms:
+                continue
+            if rules is not None and rules.refusal(prepared.original, o_start, o_end):
+                continue
             return option
         return None

@@ -18,7 +18,7 @@ from ...linking import Match, Matcher
 from ...linking.placement import place_mention
 from ...linking.scope import CitationScope
 from ...matchers import label_entries
-from ...models import Citation, Episode, Segment, Term
+from ...models import Alias, Citation, Episode, Segment, Term
 
 Progress = Callable[[Iterable], Iterable]
 
@@ -37,7 +37,9 @@ class RefreshResult:
 
 def _episodes_with_segments(episodes: Sequence[Episode] | None) -> list[Episode]:
     """Episodes (oldest first) with their segments' text and times, nothing else."""
-    queryset = Episode.objects.all() if episodes is None else episodes
+    queryset = Episode.objects.all()
+    if episodes is not None:
+        queryset = queryset.filter(pk__in=[e.pk for e in episodes])
     segments = Segment.objects.only(
         "id",
         "episode_id",
@@ -49,8 +51,7 @@ def _episodes_with_segments(episodes: Sequence[Episode] | None) -> list[Episode]
         "text",
     ).order_by("order")
     return list(
-        Episode.objects.filter(pk__in=[e.pk for e in queryset])
-        .only("id")
+        queryset.only("id")
         .order_by("published_on", "number", "pk")
         .prefetch_related(Prefetch("segments", queryset=segments))
     )
@@ -165,3 +166,34 @@ def citations_refresh(
         len(to_delete),
     )
     return result
+
+
+def terms_sharing_words(term_ids: Iterable[int]) -> set[int]:
+    """The terms whose citations a change to `term_ids`' labels can change.
+
+    Two whole-word mentions overlap only where they share a word of the
+    text, so a term is affected when one of its labels shares a word (plural
+    "s"/"es" aside) with a label of a changed term (one query).
+    """
+    changed = set(term_ids)
+    if not changed:
+        return set()
+    labels = list(Alias.objects.values_list("term_id", "normalized"))
+    words = {
+        _stem(word)
+        for term_id, key in labels
+        if term_id in changed
+        for word in key.split()
+    }
+    return changed | {
+        term_id
+        for term_id, key in labels
+        if any(_stem(word) in words for word in key.split())
+    }
+
+
+def _stem(word: str) -> str:
+    for ending in ("ies", "es", "s"):
+        if word.endswith(ending) and len(word) > len(ending) + 1:
+            return word[: -len(ending)]
+    return word
