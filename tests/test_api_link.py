@@ -195,3 +195,35 @@ class ThrottleBehindAProxyTests(TestCase):
             self.post("203.0.113.5")
         assert self.post("203.0.113.5").status_code == 429
         assert self.post("203.0.113.6").status_code == 200
+
+
+class LinkOffsetsTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        make_term("RLHF", slug="rlhf")
+
+    def post(self, body):
+        return self.client.post(URL, json.dumps(body), content_type="application/json")
+
+    def test_offsets_are_code_points_by_default_and_say_so(self):
+        body = self.post({"text": "😀😀 👩\u200d👩\u200d👧 RLHF"}).json()
+        assert body["offsets"] == "codepoint"
+        assert (body["matches"][0]["start"], body["matches"][0]["end"]) == (9, 13)
+
+    def test_utf16_offsets_are_what_javascript_slices(self):
+        body = self.post(
+            {"text": "😀😀 👩\u200d👩\u200d👧 RLHF", "offsets": "utf16"}
+        ).json()
+        assert (body["matches"][0]["start"], body["matches"][0]["end"]) == (14, 18)
+
+    def test_utf8_offsets_count_bytes_into_the_html_sent(self):
+        html = "<p>🇫🇷 e\u0301\r\n<b>RLHF</b></p>"
+        body = self.post({"html": html, "offsets": "utf8"}).json()
+        match = body["matches"][0]
+        assert html.encode()[match["start"] : match["end"]] == b"RLHF"
+
+    def test_a_wrong_or_unknown_offsets_value_is_a_400_naming_the_field(self):
+        for value in ("bytes", 16, None, ["utf8"], True):
+            response = self.post({"text": "RLHF", "offsets": value})
+            assert response.status_code == 400, value
+            assert "offsets" in response.json()["error"]["fields"], value

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..linking import DEFAULT_SKIP_ELEMENTS, link_html
+from ..linking.offsets import UNITS, convert
 from ..matchers import Glossary, current_glossary
 from .schema import AutoSchema
 
@@ -49,6 +50,15 @@ class StrictIntegerField(serializers.IntegerField):
     def to_internal_value(self, data: Any) -> int:
         if isinstance(data, bool) or not isinstance(data, int):
             self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictChoiceField(serializers.ChoiceField):
+    """One of the listed strings; another type is refused, not coerced."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid_choice", input=data)
         return super().to_internal_value(data)
 
 
@@ -87,6 +97,13 @@ class LinkRequestSerializer(serializers.Serializer):
         max_length=MAX_SKIPPED,
         help_text="Slugs of concepts never to link (e.g. the page's own).",
     )
+    offsets = StrictChoiceField(
+        choices=UNITS,
+        default="codepoint",
+        help_text="The unit of `start` and `end`: Unicode code points (Python's "
+        "str indices, the default), UTF-16 code units (JavaScript's String.slice) "
+        "or UTF-8 bytes.",
+    )
     skip_elements = serializers.ListField(
         child=serializers.RegexField(r"^[A-Za-z][A-Za-z0-9-]{0,31}$"),
         required=False,
@@ -118,7 +135,10 @@ class LinkedTermSerializer(serializers.Serializer):
 
 
 class LinkMatchSerializer(serializers.Serializer):
-    start = serializers.IntegerField(help_text="Offset into the text or HTML sent.")
+    start = serializers.IntegerField(
+        help_text="Offset into the text or HTML sent, in the unit `offsets` asked "
+        "for (code points by default)."
+    )
     end = serializers.IntegerField()
     text = serializers.CharField(help_text="The words as written.")
     term = LinkedTermSerializer()
@@ -130,6 +150,9 @@ class LinkResponseSerializer(serializers.Serializer):
         required=False,
         help_text="The HTML sent, with the links added (HTML input only).",
     )
+    offsets = serializers.ChoiceField(
+        choices=UNITS, help_text="The unit `start` and `end` are in."
+    )
     glossary_version = serializers.IntegerField()
 
 
@@ -140,6 +163,13 @@ OPTIONS_SCHEMA = {
         "type": "array",
         "items": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
         "maxItems": MAX_SKIPPED,
+    },
+    "offsets": {
+        "type": "string",
+        "enum": list(UNITS),
+        "default": "codepoint",
+        "description": "Unit of the offsets returned: code points (default), "
+        "UTF-16 code units (JavaScript) or UTF-8 bytes.",
     },
 }
 # Exactly one of `text` and `html`: a serializer cannot say so, the schema can.
@@ -233,15 +263,22 @@ class LinkView(APIView):
             )
         else:
             matches = glossary.matcher.find(options["text"], **common)
+        source = options.get("html", options.get("text", ""))
+        at = convert(
+            source,
+            [p for m in matches for p in (m.start, m.end)],
+            options["offsets"],
+        )
         body["matches"] = [
             {
-                "start": match.start,
-                "end": match.end,
+                "start": at[match.start],
+                "end": at[match.end],
                 "text": match.text,
                 "term": urls.term(match.term_id),
             }
             for match in matches
         ]
+        body["offsets"] = options["offsets"]
         body["glossary_version"] = glossary.version
         return Response(body)
 

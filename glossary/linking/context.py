@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .folding import fold_text
 from .normalize import fold, is_word_char
 
 MAX_RULE = 100
@@ -97,9 +98,16 @@ class Senses:
         return None
 
 
+def _folded(window: str) -> str:
+    # `fold_text` folds ASCII (nearly every window) with one translate.
+    if "\x00" in window:
+        window = window.replace("\x00", "")
+    folded = fold_text(window)[0]
+    return _SPACES.sub(" ", folded) if "  " in folded else folded
+
+
 def _follows(text: str, end: int, rule: str) -> bool:
-    window = text[end : end + 2 * len(rule) + 64].replace("\x00", "")
-    after = _SPACES.sub(" ", fold(window))
+    after = _folded(text[end : end + len(rule) + 32])
     if is_word_char(rule[0]):
         after = after.lstrip(" ")
     if not after.startswith(rule):
@@ -112,8 +120,7 @@ def _follows(text: str, end: int, rule: str) -> bool:
 
 
 def _precedes(text: str, start: int, rule: str) -> bool:
-    window = text[max(0, start - 2 * len(rule) - 64) : start].replace("\x00", "")
-    before = _SPACES.sub(" ", fold(window))
+    before = _folded(text[max(0, start - len(rule) - 32) : start])
     if is_word_char(rule[-1]):
         before = before.rstrip(" ")
     if not before.endswith(rule):
