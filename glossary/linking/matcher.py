@@ -31,15 +31,18 @@ so ".NET" is not found in "ASP.NET" nor "C++" in "C++11".
 
 from __future__ import annotations
 
+import heapq
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 import ahocorasick
 
 from .context import Senses
 from .folding import MARK, PreparedText, case_form, mark_boundaries, normalise
+from .normalize import is_unspaced
 
 # An automaton value is one int: the length of the match (bits 0-9), the
 # number of spaces to confirm for a multi-word label (bits 10-13), a flag for
@@ -159,6 +162,7 @@ class Matcher:
         "_terms",
         "_case_forms",
         "_senses",
+        "_unspaced",
     )
 
     def __init__(self, entries: Iterable[Entry] = ()) -> None:
@@ -183,22 +187,27 @@ class Matcher:
             if rules is not None:
                 senses[index] = rules
             rank = not entry.case_sensitive
+            plurals = [] if is_unspaced(form[-1]) else plural_forms(form)
             for plural, variant in (
                 (False, form),
-                *((True, p) for p in plural_forms(form)),
+                *((True, p) for p in plurals),
             ):
-                key = MARK + mark_boundaries(variant) + MARK
+                key = mark_boundaries(variant)
+                # A side in a script written without spaces needs no boundary.
+                key = ("" if is_unspaced(key[0]) else MARK) + key
+                key += "" if is_unspaced(key[-1]) else MARK
                 by_key.setdefault(key, []).append((plural, rank, index, variant))
 
         automaton = ahocorasick.Automaton()
+        unspaced = ahocorasick.Automaton()
         kid_entry = array("l")
         options: dict[int, tuple[_Option, ...]] = {}
         skip_pairs: list[tuple[int, int]] = []
         for key, found in by_key.items():
             found.sort()
-            length = len(key) - 2
             forms = {variant for _, _, _, variant in found}
-            spaces = key.count(MARK) - 2
+            length = len(found[0][3])
+            spaces = mark_boundaries(found[0][3]).count(MARK)
             first = found[0][2]
             simple = (
                 len(forms) == 1
@@ -214,11 +223,15 @@ class Matcher:
                 choices.append((len(kid_entry) << _KID_SHIFT | length, index, variant))
                 kid_entry.append(index)
                 skip_pairs.append((terms[index], value))
-            automaton.add_word(key, value)
+            # Keys that end without a marker go in a second automaton, whose
+            # ends are shifted by one to look like the first's (see `_scan`).
+            (automaton if key[-1] == MARK else unspaced).add_word(key, value)
             if not simple or len(choices) > 1:
                 options[value] = tuple(choices)
         if len(automaton):
             automaton.make_automaton()
+        if len(unspaced):
+            unspaced.make_automaton()
         skip_pairs.sort()
         self._automaton = automaton
         self._size = len(labels)
@@ -231,6 +244,7 @@ class Matcher:
         self._terms = terms
         self._case_forms = case_forms
         self._senses = senses
+        self._unspaced = unspaced if len(unspaced) else None
 
     @classmethod
     def build(cls, entries: Iterable[Entry]) -> Matcher:
@@ -265,7 +279,7 @@ class Matcher:
         term (a later mention of a linked term still covers its words), and
         `max_links` cuts the list. Offsets index `text`.
         """
-        if not text or not len(self._automaton):
+        if not text or not (len(self._automaton) or self._unspaced is not None):
             return []
         if max_links is not None and max_links <= 0:
             return []
@@ -368,7 +382,11 @@ class Matcher:
         spaces_max = _SPACES_MAX
         folded_count = prepared.folded.count
         resolve = self._resolve
-        for end, value in self._automaton.iter(prepared.marked):
+        candidates = self._automaton.iter(prepared.marked)
+        if self._unspaced is not None:
+            shifted = ((e + 1, v) for e, v in self._unspaced.iter(prepared.marked))
+            candidates = heapq.merge(candidates, shifted, key=itemgetter(0))
+        for end, value in candidates:
             start = end - (value & mask)
             if value & check or skipped and value in skipped:
                 if value & _COMPLEX or skipped and value in skipped:
