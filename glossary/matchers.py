@@ -9,12 +9,13 @@ for longer than one request.
 from __future__ import annotations
 
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import Q
 from django.urls import reverse
 
-from .linking import Entry, Matcher
+from .linking import DEFAULT_SKIP_ELEMENTS, Entry, Matcher, explain_html
 from .models import Alias, GlossaryVersion, Term
 
 PUBLIC = (Term.Status.PUBLISHED,)
@@ -105,3 +106,88 @@ def _build(version: int, statuses: tuple[str, ...]) -> Glossary:
         terms=terms,
         ids_by_slug={term.slug: term.id for term in terms.values()},
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ReportedMention:
+    """One line of the link report: a mention, its term, linked or why not."""
+
+    start: int
+    end: int
+    text: str
+    term: LinkedTerm
+    label: str
+    linked: bool
+    reason: str | None
+
+
+def link_report(
+    *,
+    text: str | None = None,
+    html: str | None = None,
+    first_only: bool = True,
+    max_links: int | None = None,
+    skip_terms: Collection[int] = frozenset(),
+    skip_elements: Collection[str] = DEFAULT_SKIP_ELEMENTS,
+) -> list[ReportedMention]:
+    """Every mention of the glossary in a text or HTML, linked or not, and why.
+
+    The API's `"explain": true` and the admin's explain page show this. The
+    published glossary decides what is linked (the same options as the
+    links); mentions that only a draft or candidate term would take are
+    reported as "not published".
+    """
+    published = current_glossary()
+    preview = current_glossary(include_drafts=True)
+    options = {"first_only": first_only, "max_links": max_links}
+    if html is not None:
+        report = explain_html(
+            published.matcher,
+            html,
+            skip_terms=skip_terms,
+            skip_elements=skip_elements,
+            **options,
+        )
+        unpublished = [
+            e
+            for e in explain_html(
+                preview.matcher, html, first_only=False, skip_elements=skip_elements
+            )
+            if e.linked
+        ]
+    else:
+        source = text or ""
+        report = published.matcher.explain(source, skip_terms=skip_terms, **options)
+        unpublished = preview.matcher.find(source, first_only=False)
+    spans = [(e.start, e.end) for e in report]
+    lines = [
+        ReportedMention(
+            e.start,
+            e.end,
+            e.text,
+            published.terms[e.term_id],
+            e.label,
+            e.linked,
+            e.reason,
+        )
+        for e in report
+    ]
+    for mention in unpublished:
+        if mention.term_id in published.terms:
+            continue
+        if any(s < mention.end and mention.start < e for s, e in spans):
+            continue
+        term = preview.terms[mention.term_id]
+        lines.append(
+            ReportedMention(
+                mention.start,
+                mention.end,
+                mention.text,
+                term,
+                mention.label,
+                False,
+                f"not published: the term is a {term.status}",
+            )
+        )
+    lines.sort(key=lambda line: (line.start, line.end))
+    return lines

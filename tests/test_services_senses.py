@@ -10,7 +10,7 @@ from glossary.services.senses import alias_set_senses
 from glossary.services.terms import term_create
 
 from .admin_helpers import logged_in
-from .factories import make_episode, make_term, make_user
+from .factories import make_episode, make_term, make_user, new_glossary_version
 
 
 def preferred(term) -> Alias:
@@ -106,3 +106,40 @@ class SensesAdminTests(TestCase):
         assert "no letter or digit" in str(errors["not_followed_by"])
         assert "at most 100" in str(errors["not_preceded_by"])
         assert preferred(self.meta).not_followed_by == []
+
+
+class ExplainPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.meta = make_term("Meta", slug="meta-platforms")
+        Alias.objects.filter(term=cls.meta).update(
+            case_sensitive=True, not_followed_by=["-analysis"]
+        )
+        make_term("open source")
+        new_glossary_version()
+        cls.user = make_user("root", staff=True)
+        cls.user.is_superuser = True
+        cls.user.save()
+
+    def test_an_editor_sees_why_each_mention_is_linked_or_not(self):
+        response = logged_in(self.user).post(
+            reverse("admin:glossary_explain"),
+            {
+                "notes": "Open source, open source and a Meta-analysis.",
+                "first_only": "on",
+            },
+        )
+        assert response.status_code == 200
+        rows = [
+            (item["line"].text, item["line"].linked, item["line"].reason)
+            for item in response.context["lines"]
+        ]
+        assert rows == [
+            ("Open source", True, None),
+            ("open source", False, "first mention only: linked earlier"),
+            ("Meta", False, "context rule: not followed by “-analysis”"),
+        ]
+        rule = reverse(
+            "admin:glossary_labelsense_change", args=[preferred(self.meta).pk]
+        )
+        assert f'href="{rule}"' in response.content.decode()

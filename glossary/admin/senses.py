@@ -7,10 +7,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.urls import path
 
 from ..linking.context import MAX_RULE, rule_problem
 from ..models import LabelSense
 from ..services.senses import alias_set_senses, check_case_flag
+from .explain import explain_view
 
 
 class RulesField(forms.CharField):
@@ -74,6 +76,18 @@ class LabelSenseAdmin(admin.ModelAdmin):
     search_fields = ["label", "term__label"]
     readonly_fields = ["label", "term", "kind"]
     fields = ["label", "term", "kind", *SenseForm.Meta.fields]
+
+    def get_urls(self):
+        own = [
+            path(
+                "explain/",
+                self.admin_site.admin_view(
+                    lambda request: explain_view(request, self.admin_site, self.opts)
+                ),
+                name="glossary_explain",
+            ),
+        ]
+        return own + super().get_urls()
 
     def has_add_permission(self, request):
         return False

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from ..linking import DEFAULT_SKIP_ELEMENTS, link_html
 from ..linking.offsets import UNITS, convert
-from ..matchers import Glossary, current_glossary
+from ..matchers import Glossary, current_glossary, link_report
 from .schema import AutoSchema
 
 MAX_SKIPPED = 1000
@@ -97,6 +97,10 @@ class LinkRequestSerializer(serializers.Serializer):
         max_length=MAX_SKIPPED,
         help_text="Slugs of concepts never to link (e.g. the page's own).",
     )
+    explain = StrictBooleanField(
+        default=False,
+        help_text="Also report every mention found, linked or not, and why not.",
+    )
     offsets = StrictChoiceField(
         choices=UNITS,
         default="codepoint",
@@ -144,8 +148,31 @@ class LinkMatchSerializer(serializers.Serializer):
     term = LinkedTermSerializer()
 
 
+class ExplainedTermSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    label = serializers.CharField()
+    status = serializers.CharField()
+
+
+class ExplainedMentionSerializer(serializers.Serializer):
+    start = serializers.IntegerField(help_text="In the unit `offsets` asked for.")
+    end = serializers.IntegerField()
+    text = serializers.CharField()
+    term = ExplainedTermSerializer()
+    label = serializers.CharField(help_text="The label that matched.")
+    linked = serializers.BooleanField()
+    reason = serializers.CharField(
+        allow_null=True,
+        help_text="Why it was not linked: first mention only, max_links, skip, "
+        "inside a skipped element, case, context rule, not published...",
+    )
+
+
 class LinkResponseSerializer(serializers.Serializer):
     matches = LinkMatchSerializer(many=True)
+    mentions = ExplainedMentionSerializer(
+        many=True, required=False, help_text='With `"explain": true` only.'
+    )
     html = serializers.CharField(
         required=False,
         help_text="The HTML sent, with the links added (HTML input only).",
@@ -164,6 +191,7 @@ OPTIONS_SCHEMA = {
         "items": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
         "maxItems": MAX_SKIPPED,
     },
+    "explain": {"type": "boolean", "default": False},
     "offsets": {
         "type": "string",
         "enum": list(UNITS),
@@ -264,11 +292,41 @@ class LinkView(APIView):
         else:
             matches = glossary.matcher.find(options["text"], **common)
         source = options.get("html", options.get("text", ""))
+        report = []
+        if options["explain"]:
+            report = link_report(
+                text=options.get("text"),
+                html=options.get("html"),
+                skip_elements=DEFAULT_SKIP_ELEMENTS
+                | {e.lower() for e in options["skip_elements"]},
+                **common,
+            )
         at = convert(
             source,
-            [p for m in matches for p in (m.start, m.end)],
+            [
+                p
+                for m in [*matches, *report]  # type: ignore[list-item]
+                for p in (m.start, m.end)
+            ],
             options["offsets"],
         )
+        if options["explain"]:
+            body["mentions"] = [
+                {
+                    "start": at[line.start],
+                    "end": at[line.end],
+                    "text": line.text,
+                    "term": {
+                        "slug": line.term.slug,
+                        "label": line.term.label,
+                        "status": line.term.status,
+                    },
+                    "label": line.label,
+                    "linked": line.linked,
+                    "reason": line.reason,
+                }
+                for line in report
+            ]
         body["matches"] = [
             {
                 "start": at[match.start],

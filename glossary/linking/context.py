@@ -67,8 +67,9 @@ def is_sentence_start(text: str, start: int) -> bool:
 class Senses:
     """The context rules of one label, folded once when the matcher is built."""
 
-    not_followed_by: tuple[str, ...] = ()
-    not_preceded_by: tuple[str, ...] = ()
+    # (folded rule, the rule as the editor wrote it) pairs.
+    not_followed_by: tuple[tuple[str, str], ...] = ()
+    not_preceded_by: tuple[tuple[str, str], ...] = ()
     not_sentence_start: bool = False
 
     @classmethod
@@ -79,8 +80,12 @@ class Senses:
         not_sentence_start: bool = False,
     ) -> Senses | None:
         """The rules, folded, or None when the label has none (the fast path)."""
-        after = tuple(f for f in map(fold_rule, not_followed_by) if f.strip())
-        before = tuple(f for f in map(fold_rule, not_preceded_by) if f.strip())
+        after = tuple(
+            (fold_rule(r), r) for r in not_followed_by if fold_rule(r).strip()
+        )
+        before = tuple(
+            (fold_rule(r), r) for r in not_preceded_by if fold_rule(r).strip()
+        )
         if not after and not before and not not_sentence_start:
             return None
         return cls(after, before, not_sentence_start)
@@ -89,12 +94,12 @@ class Senses:
         """The rule that refuses the mention `text[start:end]`, or None."""
         if self.not_sentence_start and is_sentence_start(text, start):
             return "not at the start of a sentence"
-        for rule in self.not_followed_by:
+        for rule, written in self.not_followed_by:
             if _follows(text, end, rule):
-                return f"not followed by “{rule.strip()}”"
-        for rule in self.not_preceded_by:
+                return f"not followed by “{written}”"
+        for rule, written in self.not_preceded_by:
             if _precedes(text, start, rule):
-                return f"not preceded by “{rule.strip()}”"
+                return f"not preceded by “{written}”"
         return None
 
 

@@ -82,6 +82,28 @@ class Match:
     label: str
 
 
+@dataclass(frozen=True, slots=True)
+class Explained:
+    """A mention and what became of it: linked, or the reason it was not.
+
+    `label` is the label that matched; `reason` is None for a linked mention
+    and otherwise starts with the rule's name: "first mention only",
+    "max_links", "skip", "overlaps a linked mention", "case", "context rule".
+    The HTML mode adds "inside a skipped element", the API "not published".
+    """
+
+    start: int
+    end: int
+    text: str
+    term_id: int
+    label: str
+    linked: bool
+    reason: str | None
+
+
+# (original start, original end, entry index, reason) of a refused candidate.
+Refusal = tuple[int, int, int, str]
+
 _new = object.__new__
 _set_start = Match.start.__set__  # type: ignore[attr-defined]
 _set_end = Match.end.__set__  # type: ignore[attr-defined]
@@ -300,9 +322,10 @@ class Matcher:
         first_only: bool,
         max_links: int | None,
         skip_terms: Collection[int],
+        refused: list[Refusal] | None = None,
     ) -> list[Match]:
         skipped = self._skipped_values(skip_terms) if skip_terms else frozenset()
-        found = self._scan(prepared, skipped, skip_terms)
+        found = self._scan(prepared, skipped, skip_terms, refused)
         pairs = iter(found)
 
         original = prepared.original
@@ -357,6 +380,7 @@ class Matcher:
         prepared: PreparedText,
         skipped: frozenset[int],
         skip_terms: Collection[int],
+        refused: list[Refusal] | None = None,
     ) -> list[int]:
         """Leftmost-longest candidates: start in the marked text, value, ...
 
@@ -390,7 +414,7 @@ class Matcher:
             start = end - (value & mask)
             if value & check or skipped and value in skipped:
                 if value & _COMPLEX or skipped and value in skipped:
-                    value = resolve(value, start, end, prepared, skip_terms)
+                    value = resolve(value, start, end, prepared, skip_terms, refused)
                     if value is None:
                         continue
                 elif folded_count(" ", start - 1, end - 1) != (
@@ -420,6 +444,7 @@ class Matcher:
         end: int,
         prepared: PreparedText,
         skip_terms: Collection[int],
+        refused: list[Refusal] | None = None,
     ) -> int | None:
         """The option a checked key stands for at marked[start:end], if any."""
         choices = self._options.get(value)
@@ -441,8 +466,90 @@ class Matcher:
                 o_start, o_end = prepared.span(start, end)
                 surface = case_form(prepared.original[o_start:o_end])
             if forms is not None and surface not in forms:
+                if refused is not None:
+                    refused.append(
+                        (o_start, o_end, index, "case: the label is case-sensitive")
+                    )
                 continue
-            if rules is not None and rules.refusal(prepared.original, o_start, o_end):
-                continue
+            if rules is not None:
+                why = rules.refusal(prepared.original, o_start, o_end)
+                if why is not None:
+                    if refused is not None:
+                        refused.append((o_start, o_end, index, "context rule: " + why))
+                    continue
             return option
         return None
+
+    def explain(
+        self,
+        text: str,
+        *,
+        first_only: bool = True,
+        max_links: int | None = None,
+        skip_terms: Collection[int] = frozenset(),
+    ) -> list[Explained]:
+        """Every mention in `text`, linked or not, and why not (see `Explained`).
+
+        The linked ones are exactly what `find` returns with the same options.
+        """
+        if not text or not (len(self._automaton) or self._unspaced is not None):
+            return []
+        prepared = PreparedText(text)
+        linked = (
+            []
+            if max_links is not None and max_links <= 0
+            else self._find(prepared, first_only, max_links, skip_terms)
+        )
+        refused: list[Refusal] = []
+        everything = self._find(prepared, False, None, (), refused)
+        report = [
+            Explained(m.start, m.end, m.text, m.term_id, m.label, True, None)
+            for m in linked
+        ]
+        taken = {(m.start, m.end, m.term_id) for m in linked}
+        first_linked = {}
+        for m in linked:
+            first_linked.setdefault(m.term_id, m.start)
+        spans = sorted((m.start, m.end) for m in linked)
+        for m in everything:
+            if (m.start, m.end, m.term_id) in taken:
+                continue
+            if m.term_id in skip_terms:
+                why = "skip: the caller left this term out"
+            elif first_only and first_linked.get(m.term_id, m.start) < m.start:
+                why = "first mention only: linked earlier"
+            elif _overlaps(spans, m.start, m.end):
+                why = "overlaps a linked mention"
+            elif max_links is not None:
+                why = "max_links: the limit was reached"
+            else:  # the words went to another label once skipped terms were out
+                why = "overlaps a mention of a skipped term"
+            report.append(
+                Explained(m.start, m.end, m.text, m.term_id, m.label, False, why)
+            )
+            spans.append((m.start, m.end))
+        spans.sort()
+        seen = set()
+        for start, end, index, why in refused:
+            key = (start, end, index)
+            if key in seen or _overlaps(spans, start, end):
+                continue
+            seen.add(key)
+            report.append(
+                Explained(
+                    start,
+                    end,
+                    text[start:end],
+                    self._terms[index],
+                    self._labels[index],
+                    False,
+                    why,
+                )
+            )
+        report.sort(key=lambda e: (e.start, e.end))
+        return report
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """True if [start, end) overlaps one of `spans` (a report's few mentions)."""
+    return any(s < end and start < e for s, e in spans)
