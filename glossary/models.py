@@ -392,6 +392,41 @@ class Citation(models.Model):
         return f"{self.term} in {self.episode} @ {self.seconds:.0f}s"
 
 
+class CitationSuppression(models.Model):
+    """ "Not this mention": an automatic citation an editor removed stays removed.
+
+    The refresh never brings back a mention of `term` at this span; a
+    re-ingest moves the suppression with its words, as it moves citations.
+    """
+
+    term = models.ForeignKey(
+        Term, on_delete=models.CASCADE, related_name="suppressions"
+    )
+    segment = models.ForeignKey(
+        Segment, on_delete=models.CASCADE, related_name="suppressions"
+    )
+    start_char = models.PositiveIntegerField()
+    end_char = models.PositiveIntegerField()
+    surface = models.CharField(max_length=200)
+    seconds = models.FloatField(help_text="Where it was, to find it again.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "segment", "start_char"],
+                name="suppression_once_per_span",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_char__gt=F("start_char")),
+                name="suppression_span_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"not {self.term} at {self.segment_id}:{self.start_char}"
+
+
 class WikipediaArticle(models.Model):
     """What Wikipedia said about a term, with the provenance CC BY-SA asks for.
 

@@ -38,7 +38,12 @@ from ..import_export import TermResource
 from ..linking.normalize import normalize_label
 from ..models import Alias, Citation, Episode, Term
 from ..rendering import render_markdown
-from ..services.citations import citation_add_manual, citation_delete, citation_update
+from ..services.citations import (
+    citation_add_manual,
+    citation_delete,
+    citation_update,
+    citations_delete,
+)
 from ..services.terms import (
     alias_add,
     alias_delete,
@@ -487,3 +492,6 @@ class CitationAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj: Citation) -> None:
         citation_delete(citation=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        citations_delete(citations=queryset)

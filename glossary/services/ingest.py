@@ -18,10 +18,11 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from ..linking.placement import place_mention
-from ..models import Appearance, Citation, Episode, Person, Segment
+from ..models import Appearance, Citation, CitationSuppression, Episode, Person, Segment
 from ..transcripts import ParsedTranscript, TranscriptError, parse_transcript
 from ..transcripts.speakers import match_speaker
 from .citations import RefreshResult, citations_refresh
+from .citations.suppressions import nearest_occurrence, suppressions_relocate
 
 
 @dataclass
@@ -238,6 +239,7 @@ def _replace_segments(
     gone = [segment for order, segment in old.items() if order >= len(new)]
 
     moved_citations = _relocate_citations(text_changed + gone, new, result)
+    moved_suppressions = suppressions_relocate(stale=text_changed + gone, new=new)
     Segment.objects.bulk_update(changed, fields)
     result.segments_updated = len(changed)
     result.segments_created = len(Segment.objects.bulk_create(new[len(old) :]))
@@ -248,6 +250,9 @@ def _replace_segments(
             moved_citations,
             ["segment", "start_char", "end_char", "seconds", "approximate", "quote"],
         )
+    CitationSuppression.objects.bulk_update(
+        moved_suppressions, ["segment", "start_char", "end_char", "seconds"]
+    )
     Segment.objects.filter(pk__in=[segment.pk for segment in gone]).delete()
     result.segments_deleted = len(gone)
 
@@ -273,7 +278,7 @@ def _relocate_citations(
     starts = [segment.start for segment in new]
     moved, dropped = [], []
     for citation in citations:
-        place = _nearest_occurrence(citation, new)
+        place = nearest_occurrence(citation.surface, citation.seconds, new)
         if place:
             segment, start = place
             index = new.index(segment)
@@ -301,20 +306,3 @@ def _relocate_citations(
     Citation.objects.filter(pk__in=dropped).delete()
     result.citations_moved, result.citations_dropped = len(moved), len(dropped)
     return moved
-
-
-def _nearest_occurrence(
-    citation: Citation, new: list[Segment]
-) -> tuple[Segment, int] | None:
-    surface = citation.surface
-    if not surface:
-        return None
-    best: tuple[float, Segment, int] | None = None
-    for segment in new:
-        position = segment.text.find(surface)
-        while position != -1:
-            distance = abs(segment.start - citation.seconds)
-            if best is None or distance < best[0]:
-                best = (distance, segment, position)
-            position = segment.text.find(surface, position + 1)
-    return (best[1], best[2]) if best else None

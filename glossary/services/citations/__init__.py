@@ -5,6 +5,7 @@ from .manual import (
     citation_build_manual,
     citation_delete,
     citation_update,
+    citations_delete,
 )
 from .refresh import RefreshResult, citations_refresh
 
@@ -14,5 +15,6 @@ __all__ = [
     "citation_build_manual",
     "citation_delete",
     "citation_update",
+    "citations_delete",
     "citations_refresh",
 ]

@@ -8,6 +8,8 @@ the known times around it, and the sentence around it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -15,7 +17,7 @@ from django.db.models import Q
 from ...linking import Entry, Matcher
 from ...linking.placement import place_mention
 from ...matchers import label_entries
-from ...models import Citation, Segment, Term
+from ...models import Citation, CitationSuppression, Segment, Term
 
 
 def citation_build_manual(
@@ -115,9 +117,40 @@ def citation_update(*, citation: Citation, featured: bool) -> Citation:
 
 
 def citation_delete(*, citation: Citation) -> None:
-    """Remove a citation (an automatic one comes back if extraction finds it again)."""
+    """Remove a citation; an automatic one is "not this mention" from now on."""
+    citations_delete(citations=[citation])
+
+
+def citations_delete(*, citations: Iterable[Citation]) -> int:
+    """Remove citations, all or none; returns how many were removed.
+
+    Deleting an automatic citation records a `CitationSuppression` for its
+    term and span, so no refresh brings it back (and a re-ingest moves the
+    suppression with its words). A manual one is simply removed.
+    """
     with transaction.atomic():
-        Citation.objects.filter(pk=citation.pk).delete()
+        stored = list(
+            Citation.objects.select_for_update().filter(
+                pk__in=[citation.pk for citation in citations]
+            )
+        )
+        CitationSuppression.objects.bulk_create(
+            [
+                CitationSuppression(
+                    term_id=c.term_id,
+                    segment_id=c.segment_id,
+                    start_char=c.start_char,
+                    end_char=c.end_char,
+                    surface=c.surface,
+                    seconds=c.seconds,
+                )
+                for c in stored
+                if c.source == Citation.Source.AUTO and c.start_char is not None
+            ],
+            ignore_conflicts=True,
+        )
+        deleted, _ = Citation.objects.filter(pk__in=[c.pk for c in stored]).delete()
+    return deleted
 
 
 def _first_mention(term: Term, text: str) -> tuple[int | None, int | None]:

@@ -18,7 +18,7 @@ from ...linking import Match, Matcher
 from ...linking.placement import place_mention
 from ...linking.scope import CitationScope
 from ...matchers import label_entries
-from ...models import Alias, Citation, Episode, Segment, Term
+from ...models import Alias, Citation, CitationSuppression, Episode, Segment, Term
 
 Progress = Callable[[Iterable], Iterable]
 
@@ -131,6 +131,12 @@ def citations_refresh(
                 wanted[(match.term_id, segment.pk, match.start)] = placed_citation(
                     match, segment, next_start
                 )
+
+    suppressed = CitationSuppression.objects.filter(segment__episode__in=loaded)
+    if selected is not None:
+        suppressed = suppressed.filter(term__in=selected)
+    for key in suppressed.values_list("term_id", "segment_id", "start_char"):
+        wanted.pop(key, None)  # "not this mention", an editor said
 
     existing = Citation.objects.filter(episode__in=loaded)
     if selected is not None:
