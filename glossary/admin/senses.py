@@ -13,6 +13,7 @@ from ..linking.context import MAX_RULE, rule_problem
 from ..models import LabelSense
 from ..services.senses import alias_set_senses, check_case_flag
 from .explain import explain_view
+from .integrity import integrity_view
 
 
 class RulesField(forms.CharField):
@@ -85,6 +86,13 @@ class LabelSenseAdmin(admin.ModelAdmin):
                     lambda request: explain_view(request, self.admin_site, self.opts)
                 ),
                 name="glossary_explain",
+            ),
+            path(
+                "integrity/",
+                self.admin_site.admin_view(
+                    lambda request: integrity_view(request, self.admin_site, self.opts)
+                ),
+                name="glossary_integrity",
             ),
         ]
         return own + super().get_urls()

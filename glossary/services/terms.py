@@ -30,6 +30,7 @@ from ..models import (
     TermRedirect,
     WikipediaArticle,
 )
+from .vocabulary import broader_cycles, check_broader
 
 #: Fields `term_update` accepts; anything else is a programming error.
 EDITABLE_FIELDS = frozenset(
@@ -244,7 +245,8 @@ def term_update(*, term: Term, expected_version: int, **fields: Any) -> Term:
         if related is not None:
             current.related.set([t for t in related if t.pk != current.pk])
         if broader is not None:
-            current.broader.set([t for t in broader if t.pk != current.pk])
+            check_broader(term=current, broader=broader)
+            current.broader.set(broader)
     _copy_fields(current, term)
     return term
 
@@ -695,6 +697,12 @@ def _merge_relations(target: Term, merged: list[Term]) -> None:
         target.broader.add(*(broader - excluded))
     if narrower - excluded:
         target.narrower.add(*(narrower - excluded))
+    cycles = broader_cycles()
+    if cycles:
+        raise ValidationError(
+            "The merge would make a broader term also narrower: "
+            + "; ".join(" → ".join(str(i) for i in c) for c in cycles)
+        )
 
 
 def _merge_fields(target: Term, merged: list[Term]) -> None:
