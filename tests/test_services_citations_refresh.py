@@ -7,6 +7,7 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from glossary.models import Citation, Term
 from glossary.services.citations import citations_refresh
+from glossary.services.terms import alias_add, terms_publish, terms_set_status
 
 from .factories import make_episode, make_term
 
@@ -92,3 +93,40 @@ class UnreviewedTermsTests(TestCase):
         citations_refresh()
         assert Citation.objects.filter(term=self.candidate).count() == 2
         assert Citation.objects.filter(term=self.published).count() == 1
+
+
+class LiveRefreshTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.term = make_term("large language model", slug="llm")
+        cls.episode = make_episode(
+            segments=[("Ann", 0.0, "An LLM is a large language model. LLMs!")]
+        )
+
+    def cited(self):
+        return sorted(
+            Citation.objects.filter(term=self.term).values_list("surface", flat=True)
+        )
+
+    def test_a_new_label_is_cited_without_a_command(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            alias_add(term=self.term, label="LLM", kind="abbreviation")
+        assert self.cited() == ["LLM", "LLMs", "large language model"]
+
+    def test_a_rejected_term_loses_its_citations_without_a_command(self):
+        citations_refresh()
+        with self.captureOnCommitCallbacks(execute=True):
+            terms_set_status(terms=[self.term], status=Term.Status.REJECTED)
+        assert self.cited() == []
+
+    def test_publishing_takes_the_words_from_an_unreviewed_term(self):
+        model = make_term(
+            "language model", status=Term.Status.CANDIDATE, short_definition="A model."
+        )
+        Term.objects.filter(pk=self.term.pk).update(status=Term.Status.DRAFT)
+        citations_refresh()
+        assert not Citation.objects.filter(term=model).exists()
+        with self.captureOnCommitCallbacks(execute=True):
+            terms_publish(terms=[model])
+        assert Citation.objects.filter(term=model).count() == 1
+        assert self.cited() == []

@@ -30,6 +30,7 @@ from ..models import (
     TermRedirect,
     WikipediaArticle,
 )
+from .citations.live import citations_follow_change
 from .vocabulary import broader_cycles, check_broader
 
 #: Fields `term_update` accepts; anything else is a programming error.
@@ -210,6 +211,7 @@ def term_create(
             term.related.set(related)
         if broader:
             term.broader.set(broader)
+        citations_follow_change(term_ids=[term.pk])
     return term
 
 
@@ -232,6 +234,7 @@ def term_update(*, term: Term, expected_version: int, **fields: Any) -> Term:
         related = fields.pop("related", None)
         broader = fields.pop("broader", None)
         previous_status = current.status
+        previous_label = current.label
         for name, value in fields.items():
             setattr(current, name, value.strip() if name in _TEXT_FIELDS else value)
         if label is not None and label.strip() != current.label:
@@ -247,6 +250,10 @@ def term_update(*, term: Term, expected_version: int, **fields: Any) -> Term:
         if broader is not None:
             check_broader(term=current, broader=broader)
             current.broader.set(broader)
+        if current.status != previous_status or current.label != previous_label:
+            citations_follow_change(
+                term_ids=[current.pk], removed_labels=[previous_label]
+            )
     _copy_fields(current, term)
     return term
 
@@ -407,6 +414,7 @@ def alias_add(
         _check_alias_label(term, label, alias=None)
         alias = Alias(term=term, label=label, kind=kind, case_sensitive=case_sensitive)
         _save_alias(alias)
+        citations_follow_change(term_ids=[term.pk])
     return alias
 
 
@@ -421,6 +429,9 @@ def alias_update(*, alias: Alias, label: str, kind: str, case_sensitive: bool) -
                 "The preferred label follows the term's label: rename the term."
             )
         _check_alias_label(stored.term, label, alias=stored)
+        citations_follow_change(
+            term_ids=[stored.term_id], removed_labels=[stored.label]
+        )
         stored.label, stored.kind, stored.case_sensitive = label, kind, case_sensitive
         _save_alias(stored)
     alias.label, alias.kind, alias.case_sensitive = label, kind, case_sensitive
@@ -437,6 +448,9 @@ def alias_delete(*, alias: Alias) -> None:
         if stored.kind == Alias.Kind.PREFERRED:
             raise ValidationError("The preferred label cannot be removed.")
         stored.delete()
+        citations_follow_change(
+            term_ids=[stored.term_id], removed_labels=[stored.label]
+        )
 
 
 def _check_alias_kind(kind: str) -> None:
@@ -514,6 +528,9 @@ def term_set_aliases(*, term: Term, aliases: Iterable[str | AliasSpec]) -> bool:
         for key, alias in existing.items():
             if key not in wanted:
                 alias.delete()
+                citations_follow_change(
+                    term_ids=[term.pk], removed_labels=[alias.label]
+                )
                 changed = True
         for key, spec in wanted.items():
             alias = existing.get(key)
@@ -555,6 +572,7 @@ def terms_publish(*, terms: Iterable[Term]) -> PublishResult:
                 term.published_at = now
                 to_publish.append(term)
         _bulk_save(to_publish, ["status", "published_at"], now)
+        citations_follow_change(term_ids=[term.pk for term in to_publish])
     result.published = to_publish
     return result
 
@@ -576,6 +594,7 @@ def terms_set_status(*, terms: Iterable[Term], status: str) -> list[Term]:
             term.status = status
             term.published_at = None
         _bulk_save(changed, ["status", "published_at"], now)
+        citations_follow_change(term_ids=[term.pk for term in changed])
     return changed
 
 
@@ -635,6 +654,7 @@ def terms_merge(*, survivor: Term, others: Iterable[Term]) -> Term:
         target.save()
         Term.objects.filter(pk__in=ids).delete()
         GlossaryVersion.objects.bump()
+        citations_follow_change(term_ids=[target.pk])
     _copy_fields(target, survivor)
     return survivor
 

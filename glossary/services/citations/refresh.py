@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F, Prefetch, Q
 
 from ...linking import Match, Matcher
+from ...linking.normalize import normalize_label
 from ...linking.placement import place_mention
 from ...linking.scope import CitationScope
 from ...matchers import label_entries
@@ -174,26 +175,30 @@ def citations_refresh(
     return result
 
 
-def terms_sharing_words(term_ids: Iterable[int]) -> set[int]:
+def terms_sharing_words(
+    term_ids: Iterable[int], labels: Iterable[str] = ()
+) -> set[int]:
     """The terms whose citations a change to `term_ids`' labels can change.
 
     Two whole-word mentions overlap only where they share a word of the
     text, so a term is affected when one of its labels shares a word (plural
-    "s"/"es" aside) with a label of a changed term (one query).
+    "s"/"es" aside) with a label of a changed term, or with one of `labels`
+    (labels a change removed), in one query.
     """
     changed = set(term_ids)
-    if not changed:
-        return set()
-    labels = list(Alias.objects.values_list("term_id", "normalized"))
-    words = {
+    rows = list(Alias.objects.values_list("term_id", "normalized"))
+    words = {_stem(word) for label in labels for word in normalize_label(label).split()}
+    words.update(
         _stem(word)
-        for term_id, key in labels
+        for term_id, key in rows
         if term_id in changed
         for word in key.split()
-    }
+    )
+    if not words:
+        return changed
     return changed | {
         term_id
-        for term_id, key in labels
+        for term_id, key in rows
         if any(_stem(word) in words for word in key.split())
     }
 
