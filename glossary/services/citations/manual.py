@@ -15,9 +15,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from ...linking import Entry, Matcher
-from ...linking.placement import place_mention
 from ...matchers import label_entries
 from ...models import Citation, CitationSuppression, Segment, Term
+from .refresh import placed_citation
 
 
 def citation_build_manual(
@@ -58,28 +58,16 @@ def citation_build_manual(
             .values_list("start", flat=True)
             .first()
         )
-    place = place_mention(
-        text,
-        start_char,
-        end_char,
-        segment_start=segment.start,
-        start_estimated=segment.start_estimated,
-        marks=segment.marks,
-        segment_end=segment.end,
-        next_start=following,
-    )
-    return Citation(
-        term=term,
-        episode_id=segment.episode_id,
+    citation = placed_citation(
+        term_id=term.pk,
         segment=segment,
-        seconds=place.seconds,
-        approximate=place.approximate,
-        start_char=place.start,
-        end_char=place.end,
-        surface=place.surface,
-        quote=place.quote,
+        start=start_char,
+        end=end_char,
+        next_start=following,
         source=Citation.Source.MANUAL,
     )
+    citation.term = term
+    return citation
 
 
 def citation_add_manual(

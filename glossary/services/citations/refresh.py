@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, Prefetch, Q
 
-from ...linking import Match, Matcher
+from ...linking import Matcher
 from ...linking.normalize import normalize_label
 from ...linking.placement import place_mention
 from ...linking.scope import CitationScope
@@ -66,13 +66,19 @@ def citation_scope() -> CitationScope:
 
 
 def placed_citation(
-    match: Match, segment: Segment, next_start: float | None, **fields: Any
+    *,
+    term_id: int,
+    segment: Segment,
+    start: int | None,
+    end: int | None,
+    next_start: float | None,
+    **fields: Any,
 ) -> Citation:
-    """An unsaved automatic citation of `match`, placed by the one rule."""
+    """An unsaved citation of `segment[start:end]`, placed by the one rule."""
     place = place_mention(
         segment.text,
-        match.start,
-        match.end,
+        start,
+        end,
         segment_start=segment.start,
         start_estimated=segment.start_estimated,
         marks=segment.marks,
@@ -80,7 +86,7 @@ def placed_citation(
         next_start=next_start,
     )
     return Citation(
-        term_id=match.term_id,
+        term_id=term_id,
         episode_id=segment.episode_id,
         segment=segment,
         seconds=place.seconds,
@@ -130,7 +136,11 @@ def citations_refresh(
                 if selected is not None and match.term_id not in selected:
                     continue
                 wanted[(match.term_id, segment.pk, match.start)] = placed_citation(
-                    match, segment, next_start
+                    term_id=match.term_id,
+                    segment=segment,
+                    start=match.start,
+                    end=match.end,
+                    next_start=next_start,
                 )
 
     suppressed = CitationSuppression.objects.filter(segment__episode__in=loaded)
