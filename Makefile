@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SEED := fixtures/retort-ep04-developing-llms.txt
 
-.PHONY: install run test lint format migrations-check bench
+.PHONY: install run worker test lint format migrations-check bench
 
 $(STAMP):
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,7 +20,12 @@ install: $(STAMP)
 run: install ## Set up (venv, database, seed episode) and start the server.
 	DEBUG=$${DEBUG-1} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG-1} $(PY) manage.py load_demo --address http://$(HOST):$(PORT)
-	DEBUG=$${DEBUG-1} $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG-1} $(PY) manage.py db_worker & worker=$$!; \
+	  trap 'kill $$worker' EXIT INT TERM; \
+	  DEBUG=$${DEBUG-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: install ## Run background jobs (feed imports, re-extraction...) until stopped.
+	DEBUG=$${DEBUG-1} $(PY) manage.py db_worker
 
 test: install ## The whole suite, on PostgreSQL (DATABASE_URL, or the local server).
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -164,11 +164,12 @@ def load(count: int) -> None:
         }
     )
     now = timezone.now()
+    show = seed.show  # the Show the seed's ingest made
 
     with transaction.atomic():
         episodes = Episode.objects.bulk_create(
             Episode(
-                show="The Retort",
+                show=show,
                 number=100 + n,
                 title=f"Synthetic episode {n}",
                 slug=f"synthetic-episode-{n:03d}",

@@ -122,7 +122,7 @@ def fill(terms: int, episodes: int, seed: int = 4) -> dict[str, list[str]]:
     from django.utils.text import slugify
 
     from glossary.linking.normalize import normalize_label
-    from glossary.models import Alias, Episode, GlossaryVersion, Segment, Term
+    from glossary.models import Alias, Episode, GlossaryVersion, Segment, Show, Term
 
     rng = random.Random(seed)
     vocabulary = words(rng, 6000)
@@ -178,10 +178,11 @@ def fill(terms: int, episodes: int, seed: int = 4) -> dict[str, list[str]]:
             alias(term, term.label.lower() + "s", Alias.Kind.ALTERNATIVE)
     Alias.objects.bulk_create(aliases, batch_size=5000)
 
+    show, _ = Show.objects.get_or_create(title="Bench Show", slug="bench-show")
     segments = []
     for number in range(1, episodes + 1):
         episode = Episode.objects.create(
-            show="Bench Show",
+            show=show,
             number=number,
             title=f"Episode {number}: " + " ".join(sample(5)),
             slug=f"bench-{number}",

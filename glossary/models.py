@@ -7,6 +7,7 @@ its segment); services are the only code that writes.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -25,6 +26,11 @@ class Person(models.Model):
     short_names = models.JSONField(default=list, blank=True)
     bio = models.TextField(blank=True)
     url = models.URLField(blank=True)
+    # show: a diarization voice ("Speaker 1") of one episode, until named.
+    is_placeholder = models.BooleanField(
+        default=False,
+        help_text="An unnamed voice of one episode (Speaker 1); name or merge it.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -36,6 +42,99 @@ class Person(models.Model):
         return self.name
 
 
+# show: shows, their feeds and episode identity (issue 13). --------------------
+
+
+class Show(models.Model):
+    """A podcast: its feed, site and artwork, and who hosts it by default.
+
+    Several shows share one glossary. Episodes point at a show by its title
+    (the column they always had), so renaming a show is refused while it has
+    episodes; `default_hosts` credits episodes whose feed item names nobody.
+    """
+
+    title = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    feed_url = models.URLField(max_length=500, blank=True)
+    site_url = models.URLField(max_length=500, blank=True)
+    artwork_url = models.URLField(max_length=500, blank=True)
+    default_hosts = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Who hosts by default: [{"name": "Jane Doe", "role": "host"}].',
+    )
+    feed_etag = models.CharField(max_length=300, blank=True, editable=False)
+    feed_last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="show_title_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Job(models.Model):
+    """A long piece of work run by the task queue's worker, as editors see it.
+
+    The queue (django-tasks' database backend) runs it; this row says what
+    it is for, how far it got, what went wrong and what it changed, in
+    words the admin shows.
+    """
+
+    class Kind(models.TextChoices):
+        IMPORT_FEED = "import_feed", "Import from the feed"
+        REEXTRACT = "reextract", "Re-extract candidate terms"
+        REFRESH_CITATIONS = "refresh_citations", "Refresh citations"
+        ENRICH_WIKIPEDIA = "enrich_wikipedia", "Wikipedia enrichment"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    show = models.ForeignKey(
+        Show, on_delete=models.CASCADE, null=True, blank=True, related_name="jobs"
+    )
+    params = models.JSONField(default=dict, blank=True)
+    state = models.CharField(
+        max_length=20, choices=State.choices, default=State.QUEUED, db_index=True
+    )
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(null=True, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    summary = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total__isnull=True) | Q(done__lte=F("total")),
+                name="job_done_within_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f" of {self.show_id}" if self.show_id else ""
+        return f"{self.get_kind_display()}{where} ({self.get_state_display()})"
+
+
+# ------------------------------------------------------------------------------
+
+
 class Episode(models.Model):
     class TranscriptFormat(models.TextChoices):
         TEXT = "text", "Plain text with [HH:MM:SS] markers"
@@ -44,7 +143,13 @@ class Episode(models.Model):
         JSON = "json", "Podcasting 2.0 JSON"
         HTML = "html", "HTML"
 
-    show = models.CharField(max_length=200)
+    show = models.ForeignKey(
+        Show,
+        on_delete=models.PROTECT,
+        to_field="title",
+        db_column="show",
+        related_name="episodes",
+    )
     number = models.PositiveIntegerField(null=True, blank=True)
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
@@ -63,12 +168,35 @@ class Episode(models.Model):
         max_length=10, choices=TranscriptFormat.choices, blank=True
     )
     transcript_sha256 = models.CharField(max_length=64, blank=True)
+    # show: identity and provenance from the feed, and what ingest last wrote.
+    guid = models.CharField(
+        "feed GUID", max_length=500, blank=True, help_text="The feed item's GUID."
+    )
+    season = models.PositiveIntegerField(null=True, blank=True)
+    audio_type = models.CharField(max_length=100, blank=True)
+    audio_length = models.PositiveBigIntegerField(null=True, blank=True)
+    chapters_url = models.URLField(max_length=500, blank=True)
+    transcript_url = models.URLField(max_length=500, blank=True)
+    transcript_etag = models.CharField(max_length=300, blank=True)
+    transcript_last_modified = models.CharField(max_length=100, blank=True)
+    ingested_values = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Metadata as ingest last wrote it; a field that differs now "
+        "was edited by an editor and is never overwritten.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["show", "number", "title"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["show", "guid"],
+                condition=~Q(guid=""),
+                name="episode_unique_guid_per_show",
+            ),
             models.UniqueConstraint(
                 fields=["show", "number"],
                 condition=Q(number__isnull=False),
@@ -78,12 +206,17 @@ class Episode(models.Model):
                 condition=Q(duration__isnull=True) | Q(duration__gte=0),
                 name="episode_duration_not_negative",
             ),
+            # Readers' URLs and the sitemap are built from it.
+            models.CheckConstraint(
+                condition=~Q(slug=""), name="episode_slug_not_empty"
+            ),
         ]
 
     def __str__(self) -> str:
+        # show_id is the show's title: no query for it.
         if self.number is not None:
-            return f"{self.show} #{self.number}: {self.title}"
-        return f"{self.show}: {self.title}"
+            return f"{self.show_id} #{self.number}: {self.title}"
+        return f"{self.show_id}: {self.title}"
 
 
 class Appearance(models.Model):
@@ -153,9 +286,18 @@ class Segment(models.Model):
         return f"{self.episode} @ {self.start:.0f}s ({self.speaker_label or 'unknown'})"
 
 
+#: "Has a definition" in SQL (the publishing rule's constraint and filters);
+#: `services.rules.has_definition` is the same rule in Python.
+HAS_DEFINITION = ~Q(short_definition="") | ~Q(definition="")
+
+
 class TermQuerySet(models.QuerySet):
     def published(self) -> TermQuerySet:
         return self.filter(status=Term.Status.PUBLISHED)
+
+    def defined(self) -> TermQuerySet:
+        """Terms with a definition or a short definition."""
+        return self.filter(HAS_DEFINITION)
 
     def proposable(self) -> TermQuerySet:
         """Terms whose mentions are cited: everything but rejected ones."""
@@ -216,9 +358,7 @@ class Term(models.Model):
                 name="term_status_valid",
             ),
             models.CheckConstraint(
-                condition=~Q(status="published")
-                | ~Q(short_definition="")
-                | ~Q(definition=""),
+                condition=~Q(status="published") | HAS_DEFINITION,
                 name="term_published_has_definition",
             ),
         ]

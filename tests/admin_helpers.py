@@ -9,7 +9,10 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from glossary.models import Alias, Citation, Episode, Person, Segment, Term
-from glossary.services.terms import AliasSpec, term_create
+from glossary.services.aliases import AliasSpec
+from glossary.services.terms import term_create
+
+from .factories import make_show
 
 PASSWORD = "a-long-test-password-42"
 
@@ -28,7 +31,11 @@ def make_episode(
 ) -> Episode:
     """An episode with one segment per `(speaker, start, text)` turn."""
     episode = Episode.objects.create(
-        show="The Retort", number=number, title=title, slug=slug, audio_url=audio_url
+        show=make_show("The Retort"),
+        number=number,
+        title=title,
+        slug=slug,
+        audio_url=audio_url,
     )
     people = {}
     for order, (speaker, start, text) in enumerate(turns):

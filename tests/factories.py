@@ -35,6 +35,7 @@ from glossary.models import (
     GlossaryVersion,
     Person,
     Segment,
+    Show,
     Term,
     TermRedirect,
     WikipediaArticle,
@@ -69,6 +70,14 @@ def seed_episode(*, audio_url: str | None = SEED_AUDIO_URL, **kwargs: Any) -> Ep
     ).episode
 
 
+def make_show(title: str = "The Retort", **fields: Any) -> Show:
+    """The show with this title, made on first use."""
+    show, _ = Show.objects.get_or_create(
+        title=title, defaults={"slug": slugify(title), **fields}
+    )
+    return show
+
+
 def make_episode(
     title: str = "",
     *,
@@ -85,7 +94,7 @@ def make_episode(
     number = next(_numbers) if number is None else number
     title = title or f"Episode {number}"
     episode = Episode.objects.create(
-        show=show,
+        show=make_show(show),
         number=number,
         title=title,
         slug=slug or slugify(f"ep-{number}-{title}")[:200],

@@ -249,7 +249,10 @@ class GlossaryJsonLdTests(ApiTestCase):
 class TranscriptUploadTests(ApiTestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.staff_token = make_token(staff=True)
+        # Uploads need the episode permissions a superuser has (test_permissions).
+        cls.staff_token = make_token(
+            make_user("uploader", staff=True, is_superuser=True)
+        )
         cls.user_token = make_token(make_user("reader"))
 
     def upload(self, token=None, **fields):
@@ -308,7 +311,7 @@ class TranscriptUploadTests(ApiTestCase):
         )
         assert response.status_code == 201, response.content
         episode = Episode.objects.get(slug="a-conversation")
-        assert episode.show == "Another show"
+        assert episode.show.title == "Another show"
         assert episode.transcript_format == "vtt"
 
     def test_a_broken_transcript_is_a_400_naming_the_line(self):

@@ -6,8 +6,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from glossary.models import Citation, Term
+from glossary.services.aliases import alias_add
 from glossary.services.citations import citations_refresh
-from glossary.services.terms import alias_add, terms_publish, terms_set_status
+from glossary.services.terms import terms_publish, terms_set_status
 
 from .factories import make_episode, make_term
 

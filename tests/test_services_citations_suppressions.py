@@ -38,7 +38,7 @@ class SuppressionTests(TestCase):
     def test_the_suppression_moves_with_its_words_on_a_reingest(self):
         citation_delete(citation=self.wrong)
         changed = SMALL.replace(b"Bob: Open source", b"Bob: Well. Open source")
-        episode_ingest_transcript(data=changed, filename="small.txt")
+        episode_ingest_transcript(data=changed, filename="small.txt", show="The Retort")
         suppression = CitationSuppression.objects.get(term=self.term)
         text = suppression.segment.text
         assert text[suppression.start_char : suppression.end_char] == "Open source"
@@ -48,7 +48,7 @@ class SuppressionTests(TestCase):
     def test_a_suppression_whose_words_are_gone_is_dropped(self):
         citation_delete(citation=self.wrong)
         changed = SMALL.replace(b"Bob: Open source is", b"Bob: Licensing is")
-        episode_ingest_transcript(data=changed, filename="small.txt")
+        episode_ingest_transcript(data=changed, filename="small.txt", show="The Retort")
         assert not CitationSuppression.objects.exists()
 
     def test_deleting_a_manual_citation_records_no_suppression(self):
@@ -64,6 +64,6 @@ class SuppressionTests(TestCase):
             b"Bob: Open source is a licence question.",
             b"Bob: Hm. Open source is a licence matter.",
         )
-        episode_ingest_transcript(data=changed, filename="small.txt")
+        episode_ingest_transcript(data=changed, filename="small.txt", show="The Retort")
         featured = Citation.objects.get(term=self.term, featured=True)
         assert featured.quote == "Open source is a licence matter."

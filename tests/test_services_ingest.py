@@ -26,6 +26,7 @@ Ann: Thanks, Bob.
 
 
 def ingest_seed(**kwargs):
+    kwargs.setdefault("show", "The Retort")
     return episode_ingest_transcript(
         data=SEED.read_bytes(), filename=SEED.name, **kwargs
     )
@@ -48,7 +49,7 @@ class SeedIngestTests(TestCase):
         assert self.result.created
         assert self.episode.number == 4
         assert self.episode.title == "Developing LLMs: Open, closed, or democratic?"
-        assert self.episode.show == "The Retort"
+        assert self.episode.show.title == "The Retort"
         assert self.episode.transcript_format == "text"
         assert len(self.episode.transcript_sha256) == 64
 
@@ -91,7 +92,7 @@ class SeedIngestTests(TestCase):
 class ChangedFileTests(TestCase):
     def setUp(self):
         self.episode = episode_ingest_transcript(
-            data=SMALL, filename="small.txt"
+            data=SMALL, filename="small.txt", show="The Retort"
         ).episode
         self.term = Term.objects.create(label="open source", slug="open-source")
         second = self.episode.segments.get(order=1)
@@ -121,7 +122,9 @@ class ChangedFileTests(TestCase):
 
     def test_a_changed_turn_is_updated_in_place(self):
         changed = SMALL.replace("Thanks, Bob.", "Thanks, Bob. See you.")
-        result = episode_ingest_transcript(data=changed, filename="small.txt")
+        result = episode_ingest_transcript(
+            data=changed, filename="small.txt", show="The Retort"
+        )
         assert not result.created and not result.unchanged
         assert result.segments_updated == 1
         assert Segment.objects.get(order=2).text == "Thanks, Bob. See you."
@@ -131,7 +134,7 @@ class ChangedFileTests(TestCase):
         changed = SMALL.replace("Welcome. Today", "Hello and welcome. Today").replace(
             "Bob: Open source", "Bob: Well, open source is hard. Open source"
         )
-        episode_ingest_transcript(data=changed, filename="small.txt")
+        episode_ingest_transcript(data=changed, filename="small.txt", show="The Retort")
         self.manual.refresh_from_db()
         self.featured.refresh_from_db()
         for citation in (self.manual, self.featured):
@@ -145,7 +148,7 @@ class ChangedFileTests(TestCase):
             "Bob: Open source is a licence question.",
             "Bob: Licences first. Open source is a licence question!",
         )
-        episode_ingest_transcript(data=changed, filename="small.txt")
+        episode_ingest_transcript(data=changed, filename="small.txt", show="The Retort")
         self.manual.refresh_from_db()
         segment = self.manual.segment
         assert self.manual.start_char == segment.text.index("Open source")
@@ -159,7 +162,9 @@ class ChangedFileTests(TestCase):
             "Open source is a licence question.", "Licences matter."
         )
         changed = changed.replace("talk about open source", "talk about licences")
-        result = episode_ingest_transcript(data=changed, filename="small.txt")
+        result = episode_ingest_transcript(
+            data=changed, filename="small.txt", show="The Retort"
+        )
         self.manual.refresh_from_db()
         assert self.manual.start_char is None and self.manual.end_char is None
         assert Citation.objects.filter(pk=self.featured.pk).exists()
@@ -167,7 +172,9 @@ class ChangedFileTests(TestCase):
 
     def test_removed_turns_are_deleted(self):
         shorter = SMALL.replace("Ann: Thanks, Bob.\n", "")
-        result = episode_ingest_transcript(data=shorter, filename="small.txt")
+        result = episode_ingest_transcript(
+            data=shorter, filename="small.txt", show="The Retort"
+        )
         assert result.segments_deleted == 1
         assert Segment.objects.count() == 2
 
@@ -246,7 +253,7 @@ class DatabaseConstraintTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.episode = episode_ingest_transcript(
-            data=SMALL, filename="small.txt"
+            data=SMALL, filename="small.txt", show="The Retort"
         ).episode
         cls.term = Term.objects.create(label="licence", slug="licence")
 

@@ -488,10 +488,10 @@ def test_format_may_be_named_by_the_feed_mime_type(given, name):
             3,
         ),
         (
-            "WEBVTT\n\n00:05.000 --> 00:06.000\nA\n\n00:02.000 --> 00:03.000\nB\n",
+            "WEBVTT\n\n00:50.000 --> 00:51.000\nA\n\n00:02.000 --> 00:03.000\nB\n",
             "vtt",
             "time 00:00:02 goes backwards: the cue before it, on line 3, "
-            "starts at 00:00:05",
+            "starts at 00:00:50",
             6,
         ),
         ("WEBVTT\n\nNOTE nothing here\n", "vtt", "no text found", None),
@@ -523,7 +523,7 @@ def test_format_may_be_named_by_the_feed_mime_type(given, name):
         ),
         ("1\n00:00:05,000 --> 00:00:02,000\nHi\n", "srt", "before it starts", 2),
         (
-            "1\n00:00:05,000 --> 00:00:06,000\nA\n\n"
+            "1\n00:00:50,000 --> 00:00:51,000\nA\n\n"
             "2\n00:00:01,000 --> 00:00:02,000\nB\n",
             "srt",
             "goes backwards",
@@ -570,7 +570,7 @@ def test_format_may_be_named_by_the_feed_mime_type(given, name):
             1,
         ),
         (
-            '{"segments": [\n{"startTime": 3, "body": "a"},\n'
+            '{"segments": [\n{"startTime": 30, "body": "a"},\n'
             '{"startTime": 1, "body": "b"}]}',
             "json",
             "segment 2: startTime 00:00:01 goes backwards: segment 1 starts at",
@@ -596,10 +596,10 @@ def test_format_may_be_named_by_the_feed_mime_type(given, name):
             2,
         ),
         (
-            "<time>0:10</time><p>x</p>\n<time>0:05</time><p>y</p>",
+            "<time>0:30</time><p>x</p>\n<time>0:05</time><p>y</p>",
             "html",
             "time 00:00:05 goes backwards: the <time> before it, on line 1, "
-            "says 00:00:10",
+            "says 00:00:30",
             2,
         ),
         (

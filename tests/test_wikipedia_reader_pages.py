@@ -13,6 +13,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from glossary.models import Alias, Episode, Term, WikipediaArticle
+from tests.factories import make_show
 
 ROOT = Path(__file__).resolve().parent.parent
 # Pages and endpoints readers and the show-notes site use; add new ones here.
@@ -49,7 +50,7 @@ NETWORK_MODULES = {
 class ReaderPagesWithoutWikipediaTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        Episode.objects.create(show="The Retort", number=4, title="Ep 4", slug="ep-4")
+        Episode.objects.create(show=make_show(), number=4, title="Ep 4", slug="ep-4")
         term = Term.objects.create(
             label="Meta",
             slug="meta",

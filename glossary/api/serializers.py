@@ -17,7 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Alias, Appearance, Citation, Episode, Term, WikipediaArticle
-from ..rendering import render_markdown
+from ..rendering import clock, play_url, render_markdown
 from ..transcripts import FORMATS
 from ..wikipedia.attribution import (
     LICENSE_NAME,
@@ -27,21 +27,6 @@ from ..wikipedia.attribution import (
     revision_url,
 )
 from .queries import EpisodeTerm
-
-
-def clock(seconds: float) -> str:
-    """ "12:34", or "1:02:03" past the hour: how players show times."""
-    total = max(0, int(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def play_url(audio_url: str, seconds: float) -> str | None:
-    """The audio from that second on (a W3C media fragment), if there is audio."""
-    if not audio_url:
-        return None
-    return f"{audio_url.split('#', 1)[0]}#t={int(seconds)}"
 
 
 def _absolute(context: dict[str, Any], path: str) -> str:
@@ -252,7 +237,7 @@ class PersonSerializer(serializers.Serializer):
 
 class EpisodeSerializer(serializers.Serializer):
     slug = serializers.SlugField()
-    show = serializers.CharField()
+    show = serializers.CharField(source="show_id", help_text="The show's title.")
     number = serializers.IntegerField(allow_null=True)
     title = serializers.CharField()
     published_on = serializers.DateField(allow_null=True)
@@ -320,7 +305,9 @@ class TranscriptUploadSerializer(serializers.Serializer):
         help_text="The file's format (default: detected from its name and content).",
     )
     show = serializers.CharField(
-        required=False, max_length=200, help_text="The show (default: KB_SHOW_NAME)."
+        required=False,
+        max_length=200,
+        help_text="The show's title (default: kb's only show, when it has one).",
     )
     slug = serializers.SlugField(
         required=False,

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Prefetch
-from django.utils.text import slugify
 
 from ..extraction import Candidate, extract_candidates
 from ..linking.normalize import normalize_label
 from ..models import Alias, Episode, GlossaryVersion, Person, Segment, Term
+from .rules import free_slug, slug_base, term_slugs_taken
 
 KIND_OF_CANDIDATE = {
     "concept": Term.Kind.CONCEPT,
@@ -64,7 +64,11 @@ def terms_propose_candidates(
     """
     loaded = _episodes_with_segments(episodes)
     speaker_names = set()
-    for name, short_names in Person.objects.values_list("name", "short_names"):
+    # A placeholder voice's name ("Speaker 1 (episode-slug)") names nobody:
+    # its words must not keep candidates out. Its label is a speaker label of
+    # the segments, which the extraction reads on its own.
+    people = Person.objects.filter(is_placeholder=False)
+    for name, short_names in people.values_list("name", "short_names"):
         speaker_names.update([name, *name.split(), *short_names])
     ranking = extract_candidates(
         [(e.slug, list(e.segments.all())) for e in progress(loaded)],
@@ -74,7 +78,7 @@ def terms_propose_candidates(
     result = ProposalResult(ranking=ranking)
     named = dict(Alias.objects.values_list("normalized", "term_id"))
     terms = Term.objects.in_bulk(set(named.values()))
-    taken_slugs = set(Term.objects.values_list("slug", flat=True))
+    taken_slugs = term_slugs_taken()  # old addresses of renamed terms too
     new_terms: list[tuple[Term, Candidate]] = []
     changed: list[Term] = []
     for candidate in ranking:
@@ -138,9 +142,6 @@ def _aliases_for(term: Term, candidate: Candidate) -> list[Alias]:
 
 
 def _unique_slug(label: str, taken: set[str]) -> str:
-    base = slugify(label)[:180] or "term"
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
+    slug = free_slug(slug_base(label, fallback="term"), taken)
     taken.add(slug)
     return slug

@@ -9,8 +9,11 @@ so nothing an editor made (manual citations, featured flags, terms) is lost.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,11 +21,29 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from ..linking.placement import place_mention
-from ..models import Appearance, Citation, CitationSuppression, Episode, Person, Segment
-from ..transcripts import ParsedTranscript, TranscriptError, parse_transcript
+from ..models import (
+    Appearance,
+    Citation,
+    CitationSuppression,
+    Episode,
+    Person,
+    Segment,
+    Show,
+)
+from ..permissions import require_ingest
+from ..transcripts import (
+    Limits,
+    ParsedPerson,
+    ParsedTranscript,
+    TranscriptError,
+    parse_transcript,
+)
+from ..transcripts.labels import is_placeholder
 from ..transcripts.speakers import match_speaker
 from .citations import RefreshResult, citations_refresh
 from .citations.suppressions import nearest_occurrence, suppressions_relocate
+from .locks import hold_or_refuse
+from .rules import unique_episode_slug, unique_person_slug, unique_show_slug
 
 
 @dataclass
@@ -37,6 +58,8 @@ class IngestResult:
     citations_dropped: int = 0
     people_created: list[str] = field(default_factory=list)
     citations: RefreshResult | None = None
+    warnings: list[str] = field(default_factory=list)
+    edits_kept: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         episode = self.episode
@@ -61,7 +84,43 @@ class IngestResult:
             )
         if self.people_created:
             lines.append(f"New people: {', '.join(self.people_created)}.")
+        if self.edits_kept:
+            lines.append(f"Kept editors' values of: {', '.join(self.edits_kept)}.")
+        lines.extend(f"Warning: {warning}" for warning in self.warnings)
         return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class EpisodeMetadata:
+    """What a feed item says about an episode, beyond its transcript."""
+
+    title: str = ""
+    number: int | None = None
+    season: int | None = None
+    published_on: date | None = None
+    audio_url: str = ""
+    audio_type: str = ""
+    audio_length: int | None = None
+    duration: float | None = None
+    page_url: str = ""
+    chapters_url: str = ""
+    transcript_url: str = ""
+
+
+# Metadata fields ingest writes; an editor's value for any of them wins.
+TRACKED_FIELDS = (
+    "title",
+    "number",
+    "season",
+    "published_on",
+    "audio_url",
+    "audio_type",
+    "audio_length",
+    "duration",
+    "page_url",
+    "chapters_url",
+    "transcript_url",
+)
 
 
 def episode_ingest_transcript(
@@ -69,19 +128,33 @@ def episode_ingest_transcript(
     data: bytes | str,
     filename: str | None = None,
     format: str | None = None,
-    show: str | None = None,
+    show: Show | str | None = None,
     slug: str | None = None,
     audio_url: str | None = None,
     episode: Episode | None = None,
+    by: Any = None,
+    guid: str | None = None,
+    metadata: EpisodeMetadata | None = None,
+    credits: Sequence[ParsedPerson] = (),
+    replace: bool = False,
 ) -> IngestResult:
     """Create or update the episode a transcript file describes.
 
-    The episode is the one given, else the show's episode with the file's
-    number, else the one with the slug (given, or made from the title). The
-    citations of existing terms are brought up to date with the new text.
+    Which episode (`_find_episode`): the one given, else the show's episode
+    with the feed `guid`, else the show's episode with the file's number
+    (only when `show` is given), else the one with the explicit `slug`;
+    otherwise a new episode. An update that would replace the segments of an
+    episode that looks like another one (`_identity_conflict`) is refused
+    unless `replace`. Metadata an editor changed is kept (`_apply_metadata`).
+    The citations of existing terms are brought up to date with the new text.
 
-    Raises `TranscriptError` for a file that cannot be parsed and
-    `ValidationError` for one that parses but cannot be stored; in both cases
+    `by` is the account asking (None for the operator at the shell): it
+    needs the permission to create or to change the episode the file turns
+    out to name (`glossary.permissions`).
+
+    Raises `TranscriptError` for a file that cannot be parsed,
+    `ValidationError` for one that parses but cannot be stored and
+    `PermissionDenied` for an account that may not write it; in every case
     nothing is written.
     """
     raw = data.encode() if isinstance(data, str) else data
@@ -90,42 +163,133 @@ def episode_ingest_transcript(
             f"the file is {len(raw)} bytes, over the limit of "
             f"{settings.KB_TRANSCRIPT_MAX_BYTES} bytes (KB_TRANSCRIPT_MAX_BYTES)"
         )
-    parsed = parse_transcript(raw, filename=filename, format=format)
-    show = show or settings.KB_SHOW_NAME
+    parsed = parse_transcript(
+        raw, filename=filename, format=format, limits=Limits.from_settings(settings)
+    )
+    # Credits from elsewhere (a feed's podcast:person) join the file's own.
+    named = {person.name for person in parsed.people}
+    parsed.people.extend(c for c in credits if c.name not in named)
+    metadata = metadata or EpisodeMetadata()
     checksum = hashlib.sha256(raw).hexdigest()
-    title = parsed.title or (Path(filename).stem if filename else "")
-    slug = slug or _episode_slug(parsed.episode_number, title)
-    if not slug:
+    title = metadata.title or parsed.title or (Path(filename).stem if filename else "")
+    number = metadata.number if metadata.number is not None else parsed.episode_number
+    if not (slug or title or number is not None):
         raise ValidationError("The transcript names no title or episode: pass a slug.")
 
     with transaction.atomic():
+        show_row = show_for_ingest(show)
+        # Every name the episode may be found by, held until commit, so two
+        # ingestions of one episode at once cannot both write it.
+        hold_or_refuse(
+            _ingest_lock_names(
+                show_row,
+                episode=episode,
+                guid=guid,
+                number=number,
+                slug=slug,
+                checksum=checksum,
+            ),
+            busy=f"Episode {slug or title or number} is already being ingested; "
+            "try again.",
+        )
         if episode is not None:
             episode = Episode.objects.select_for_update().get(pk=episode.pk)
         else:
-            episode = _find_episode(show, parsed.episode_number, slug)
+            episode = _find_episode(
+                show_row,
+                show_given=show is not None,
+                guid=guid,
+                number=number,
+                slug=slug,
+                checksum=checksum,
+            )
         created = episode is None
+        require_ingest(by, creating=created, episode=episode)
         if episode is None:
-            episode = Episode(show=show, number=parsed.episode_number, slug=slug)
+            _refuse_number_of_another_episode(show_row, number, show is not None)
+            episode = Episode(
+                show=show_row,
+                slug=slug or unique_episode_slug(_episode_slug(number, title)),
+                guid=guid or "",
+            )
         elif episode.transcript_sha256 == checksum and (
             not audio_url or audio_url == episode.audio_url
         ):
             return IngestResult(episode=episode, unchanged=True)
+        elif not replace:
+            _refuse_identity_conflict(
+                episode, parsed, title, show_row, show is not None
+            )
 
-        episode.title = title or episode.title or slug
+        kept = _apply_metadata(
+            episode,
+            {
+                **{f: getattr(metadata, f) for f in TRACKED_FIELDS},
+                "title": title or slug or "",
+                "number": number,
+                "audio_url": audio_url or metadata.audio_url,
+            },
+        )
+        if guid and not episode.guid:
+            episode.guid = guid
         episode.transcript = raw.decode("utf-8-sig", errors="replace")
         episode.transcript_filename = Path(filename).name if filename else ""
         episode.transcript_format = parsed.format
         episode.transcript_sha256 = checksum
-        if audio_url:
-            episode.audio_url = audio_url
         episode.full_clean(exclude=["slug"] if not created else None)
         episode.save()
 
-        result = IngestResult(episode=episode, created=created)
+        result = IngestResult(
+            episode=episode,
+            created=created,
+            warnings=[str(warning) for warning in parsed.warnings],
+            edits_kept=kept,
+        )
         speakers = _people_for(episode, parsed, result)
         _replace_segments(episode, parsed, speakers, result)
         result.citations = citations_refresh(episodes=[episode])
     return result
+
+
+def _ingest_lock_names(
+    show: Show,
+    *,
+    episode: Episode | None,
+    guid: str | None,
+    number: int | None,
+    slug: str | None,
+    checksum: str,
+) -> list[str]:
+    """The names an ingestion holds: each identity the episode may be found by."""
+    names = [f"transcript:{checksum}"]
+    if episode is not None:
+        names.append(f"episode:{episode.pk}")
+    if guid:
+        names.append(f"episode-guid:{show.pk}:{guid}")
+    if number is not None:
+        names.append(f"episode-number:{show.pk}:{number}")
+    if slug:
+        names.append(f"episode-slug:{slug}")
+    return names
+
+
+def show_for_ingest(show: Show | str | None) -> Show:
+    """The show an ingest writes to: the one named (created on first use), or
+    kb's only show when none is named (`KB_SHOW_NAME` when kb has none yet)."""
+    if isinstance(show, Show):
+        return show
+    if show:
+        title = " ".join(show.split())
+        found = Show.objects.filter(title=title).first()
+        return found or Show.objects.create(title=title, slug=unique_show_slug(title))
+    shows = list(Show.objects.all()[:6])
+    if len(shows) == 1:
+        return shows[0]
+    if not shows:
+        title = settings.KB_SHOW_NAME
+        return Show.objects.create(title=title, slug=unique_show_slug(title))
+    names = ", ".join(repr(s.title) for s in shows[:5])
+    raise ValidationError(f"kb holds several shows ({names}...): name the show.")
 
 
 def _episode_slug(number: int | None, title: str) -> str:
@@ -135,25 +299,154 @@ def _episode_slug(number: int | None, title: str) -> str:
     return base
 
 
-def _find_episode(show: str, number: int | None, slug: str) -> Episode | None:
+def _find_episode(
+    show: Show,
+    *,
+    show_given: bool,
+    guid: str | None,
+    number: int | None,
+    slug: str | None,
+    checksum: str,
+) -> Episode | None:
+    """The episode a transcript is for, by the identity its caller gave.
+
+    A GUID names the episode in its show (an episode ingested from a file
+    before the feed was known is adopted by its number). A number counts only
+    with an explicit show, a slug only when given: a title or file name that
+    happens to match another episode's never makes it the same episode. The
+    same file again is the same episode whatever was given.
+    """
     queryset = Episode.objects.select_for_update()
-    if number is not None:
+    if guid:
+        found = queryset.filter(show=show, guid=guid).first()
+        if found or number is None:
+            return found
+        return queryset.filter(show=show, number=number, guid="").first()
+    if show_given and number is not None:
         found = queryset.filter(show=show, number=number).first()
         if found:
             return found
-    return queryset.filter(slug=slug).first()
+    if slug:
+        return queryset.filter(slug=slug).first()
+    return queryset.filter(show=show, transcript_sha256=checksum).first()
+
+
+def _refuse_number_of_another_episode(
+    show: Show, number: int | None, show_given: bool
+) -> None:
+    """A new episode may not take a number its show already has.
+
+    Without an explicit show the number does not say which episode a file
+    is for, so the file is refused rather than taken for that episode.
+    """
+    if number is None:
+        return
+    taken = Episode.objects.filter(show=show, number=number).first()
+    if taken is not None and not show_given:
+        raise ValidationError(
+            f"The transcript says episode {number}, and {taken} (slug "
+            f"{taken.slug}) has that number: pass --show {show.title!r} to "
+            "update it, --episode SLUG for another episode, or --show for the "
+            "show this transcript is of."
+        )
+
+
+def _refuse_identity_conflict(
+    episode: Episode,
+    parsed: ParsedTranscript,
+    title: str,
+    show: Show,
+    show_given: bool,
+) -> None:
+    """Refuse to replace an episode's segments with another episode's.
+
+    Clearly another episode: an explicit show that is not the episode's, or
+    speakers of which none spoke in it, or a title unlike the one its last
+    transcript gave with fewer than half its speakers.
+    """
+    if not episode.transcript_sha256:
+        return  # made by hand: no transcript of another episode to lose
+    old_speakers = set(
+        episode.segments.exclude(speaker_label="")
+        .values_list("speaker_label", flat=True)
+        .distinct()
+    )
+    new_speakers = set(parsed.speakers)
+    reasons = []
+    if show_given and episode.show_id != show.title:
+        reasons.append(f"it is of the show {show.title!r}, not {episode.show_id!r}")
+    shared = old_speakers & new_speakers
+    if old_speakers and new_speakers and not shared:
+        reasons.append("none of its speakers speaks in the episode")
+    old_title = str(episode.ingested_values.get("title") or episode.title)
+    if (
+        title
+        and old_title
+        and slugify(title) != slugify(old_title)
+        and len(shared) * 2 < len(old_speakers)
+    ):
+        reasons.append(f"its title {title!r} is not the episode's {old_title!r}")
+    if reasons:
+        who = ", ".join(sorted(new_speakers)[:4]) or "nobody named"
+        was = ", ".join(sorted(old_speakers)[:4]) or "nobody named"
+        raise ValidationError(
+            f"Refused: this transcript ({title or 'untitled'}; speakers: {who}) "
+            f"would replace the segments of {episode} (slug {episode.slug}; "
+            f"speakers: {was}), but {'; '.join(reasons)}. Pass --replace to "
+            "replace it anyway, or --slug NEW for a new episode."
+        )
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _apply_metadata(episode: Episode, values: dict[str, Any]) -> list[str]:
+    """Set the metadata ingest knows, except what an editor changed.
+
+    `ingested_values` holds what ingest last wrote: a field whose value
+    differs from it now was edited and stays. On an episode from before this
+    record (no entry for the field), a value already there stays too.
+    Returns the fields kept.
+    """
+    record = dict(episode.ingested_values or {})
+    kept = []
+    for name, value in values.items():
+        if value is None or value == "":
+            continue
+        current = _jsonable(getattr(episode, name))
+        edited = (
+            record[name] != current
+            if name in record
+            else current not in (None, "") and episode.pk is not None
+        )
+        if edited:
+            if current != _jsonable(value):
+                kept.append(name)
+        else:
+            setattr(episode, name, value)
+        record[name] = _jsonable(value)
+    episode.ingested_values = record
+    return kept
 
 
 def _people_for(
     episode: Episode, parsed: ParsedTranscript, result: IngestResult
 ) -> dict[str, Person]:
-    """Persons for the credits and for every speaker label, created as needed."""
-    people = {person.name: person for person in Person.objects.all()}
+    """Persons for the credits and for every speaker label, created as needed.
+
+    A diarization placeholder (`Speaker 1`) is a voice of this episode only:
+    it keeps the person its segments had (an editor may have named or merged
+    it), else gets a new placeholder person, and never matches anyone by name.
+    """
+    people = {
+        person.name: person for person in Person.objects.filter(is_placeholder=False)
+    }
     for credit in parsed.people:
         person = people.get(credit.name)
         if person is None:
             person = Person.objects.create(
-                name=credit.name, slug=_unique_person_slug(credit.name), bio=credit.bio
+                name=credit.name, slug=unique_person_slug(credit.name), bio=credit.bio
             )
             people[person.name] = person
             result.people_created.append(person.name)
@@ -167,13 +460,22 @@ def _people_for(
 
     credited = [people[c.name] for c in parsed.people]
     speakers: dict[str, Person] = {}
+    placeholders = [label for label in parsed.speakers if is_placeholder(label)]
+    speakers.update(_placeholder_people(episode, placeholders, result))
     for label in parsed.speakers:
-        name = match_speaker(label, [(p.name, p.short_names) for p in credited]) or (
-            match_speaker(label, [(p.name, p.short_names) for p in people.values()])
+        if label in speakers:
+            continue
+        # A person of exactly this name first: "Tom" may also partly match
+        # "Tom Jones", and creating a second "Tom" breaks the unique name.
+        name = (
+            label
+            if label in people
+            else match_speaker(label, [(p.name, p.short_names) for p in credited])
+            or match_speaker(label, [(p.name, p.short_names) for p in people.values()])
         )
         person = people.get(name) if name else None
         if person is None:
-            person = Person.objects.create(name=label, slug=_unique_person_slug(label))
+            person = Person.objects.create(name=label, slug=unique_person_slug(label))
             people[label] = person
             result.people_created.append(label)
         if label != person.name and label not in person.short_names:
@@ -184,12 +486,35 @@ def _people_for(
     return speakers
 
 
-def _unique_person_slug(name: str) -> str:
-    base = slugify(name)[:190] or "person"
-    slug, n = base, 2
-    while Person.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+def _placeholder_people(
+    episode: Episode, labels: list[str], result: IngestResult
+) -> dict[str, Person]:
+    """The person behind each placeholder label of this episode."""
+    if not labels:
+        return {}
+    known = {
+        segment.speaker_label: segment.speaker
+        for segment in Segment.objects.filter(
+            episode=episode, speaker_label__in=labels, speaker__isnull=False
+        ).select_related("speaker")
+    }
+    people: dict[str, Person] = {}
+    for label in labels:
+        person = known.get(label)
+        if person is None:
+            name = f"{label} ({episode.slug})"
+            person, made = Person.objects.get_or_create(
+                name=name,
+                defaults={
+                    "slug": unique_person_slug(name),
+                    "is_placeholder": True,
+                },
+            )
+            if made:
+                result.people_created.append(name)
+        Appearance.objects.get_or_create(episode=episode, person=person)
+        people[label] = person
+    return people
 
 
 def _replace_segments(
@@ -276,11 +601,27 @@ def _relocate_citations(
         start_char=None, end_char=None
     )
     starts = [segment.start for segment in new]
+    # One citation per term per span (the database's rule): two mentions of
+    # a term in a changed turn must land on two places, and none on a span
+    # a citation of an unchanged segment already holds.
+    taken = set(
+        Citation.objects.filter(segment__episode=new[0].episode if new else None)
+        .exclude(segment__in=stale)
+        .exclude(start_char=None)
+        .values_list("term_id", "segment__order", "start_char")
+    )
     moved, dropped = [], []
     for citation in citations:
-        place = nearest_occurrence(citation.surface, citation.seconds, new)
+        place = nearest_occurrence(
+            citation.surface,
+            citation.seconds,
+            new,
+            taken=taken,
+            term_id=citation.term_id,
+        )
         if place:
             segment, start = place
+            taken.add((citation.term_id, segment.order, start))
             index = new.index(segment)
             placed = place_mention(
                 segment.text,

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 
 from ..models import Alias
 from .citations.live import citations_follow_change
-from .terms import label_owner, label_taken_message
+from .rules import label_owner, label_taken_message
 
 
 def alias_set_senses(

@@ -48,7 +48,8 @@ def _path(edges: dict[int, set[int]], start: int, goal: int) -> list[int] | None
     return None
 
 
-def _named(ids: list[int]) -> str:
+def named_path(ids: list[int]) -> str:
+    """Term ids as their labels joined by arrows (one query)."""
     labels = dict(Term.objects.filter(pk__in=ids).values_list("pk", "label"))
     return " → ".join(f"“{labels.get(i, i)}”" for i in ids)
 
@@ -74,7 +75,7 @@ def check_broader(*, term: Term, broader: Iterable[Term]) -> None:
             raise ValidationError(
                 {
                     "broader": "A broader term cannot also be narrower: "
-                    + _named([term.pk, *path])
+                    + named_path([term.pk, *path])
                     + " makes a cycle."
                 }
             )
@@ -126,7 +127,7 @@ class IntegrityReport:
 
 def vocabulary_integrity() -> IntegrityReport:
     """What an editor should fix; a fixed number of queries."""
-    report = IntegrityReport(cycles=[_named(c) for c in broader_cycles()])
+    report = IntegrityReport(cycles=[named_path(c) for c in broader_cycles()])
     terms = Term.objects.in_bulk()
     by_key: dict[str, set[int]] = {}
     by_loose: dict[str, set[int]] = {}

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from .base import ParsedTranscript, TranscriptError
+from .base import ParsedTranscript, TranscriptError, Warnings, clamp_backwards
+from .labels import speaker_name
 from .turns import (
     Cue,
     clean_text,
@@ -44,7 +45,9 @@ def parse_html(text: str) -> ParsedTranscript:
     reader.flush()
     estimate_starts(reader.cues)
     segments = require_text(merge_turns(reader.cues), "<p> paragraphs")
-    return ParsedTranscript(format="html", segments=segments, title=reader.title)
+    return ParsedTranscript(
+        format="html", segments=segments, title=reader.title, warnings=reader.warnings
+    )
 
 
 class _Reader(HTMLParser):
@@ -68,6 +71,7 @@ class _Reader(HTMLParser):
         self.speaker_line: int | None = None
         self.time: float | None = None
         self.last_time: tuple[float, int] | None = None
+        self.warnings = Warnings()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.ignoring:
@@ -102,7 +106,7 @@ class _Reader(HTMLParser):
         if tag == "title":
             self.title = self.title or value
         elif tag == "cite":
-            self.speaker = value.rstrip(":").strip() or None
+            self.speaker = speaker_name(value)
             self.speaker_line = self.capture_line
         else:
             self.time = self._seconds(value)
@@ -142,11 +146,15 @@ class _Reader(HTMLParser):
                 "0:00, 1:05.5 or 01:02:03",
                 line=line,
             )
-        if self.last_time and seconds < self.last_time[0]:
-            raise TranscriptError(
-                f"time {clock(seconds)} goes backwards: the <time> before it, on "
-                f"line {self.last_time[1]}, says {clock(self.last_time[0])}",
+        if self.last_time:
+            seconds = clamp_backwards(
+                seconds,
+                self.last_time[0],
+                what=f"time {clock(seconds)}",
+                before=f"the <time> before it, on line {self.last_time[1]}, says "
+                f"{clock(self.last_time[0])}",
                 line=line,
+                warnings=self.warnings,
             )
         self.last_time = (seconds, line)
         return seconds

@@ -29,7 +29,8 @@ import math
 import re
 from typing import Any
 
-from .base import ParsedTranscript, TranscriptError
+from .base import ParsedTranscript, TranscriptError, Warnings, clamp_backwards
+from .labels import speaker_name
 from .turns import Cue, clean_text, clock, merge_turns, parse_clock, require_text
 
 WHITESPACE_RE = re.compile(r"[ \t\n\r]*")
@@ -63,23 +64,34 @@ def parse_json(text: str) -> ParsedTranscript:
 
     cues: list[Cue] = []
     speakers: dict[str, str | None] = {}  # cleaned names, as they repeat
+    warnings = Warnings()
     previous = 0.0
     for number, item in enumerate(segments, start=1):
         try:
             cue = _cue(item, speakers)
             if cue.start is not None and cue.start < previous:
-                raise ValueError(
-                    f"startTime {clock(cue.start)} goes backwards: segment "
-                    f"{number - 1} starts at {clock(previous)}"
+                cue.start = clamp_backwards(
+                    cue.start,
+                    previous,
+                    what=f"segment {number}: startTime {clock(cue.start)}",
+                    before=f"segment {number - 1} starts at {clock(previous)}",
+                    line=_segment_line(text, number - 1),
+                    warnings=warnings,
                 )
+                if cue.end is not None:
+                    cue.end = max(cue.end, cue.start)
         except ValueError as error:
             raise TranscriptError(
                 f"segment {number}: {error}", line=_segment_line(text, number - 1)
             ) from None
+        except TranscriptError as error:
+            raise TranscriptError(
+                error.message, line=_segment_line(text, number - 1)
+            ) from None
         previous = cue.start or 0.0
         cues.append(cue)
     parsed = require_text(merge_turns(cues), "segments")
-    return ParsedTranscript(format="json", segments=parsed)
+    return ParsedTranscript(format="json", segments=parsed, warnings=warnings)
 
 
 def _cue(item: Any, speakers: dict[str, str | None]) -> Cue:
@@ -102,7 +114,7 @@ def _cue(item: Any, speakers: dict[str, str | None]) -> Cue:
         raise ValueError(f"endTime {clock(end)} is before startTime {clock(start)}")
     if speaker:
         if speaker not in speakers:
-            speakers[speaker] = clean_text(speaker) or None
+            speakers[speaker] = speaker_name(speaker)
         speaker = speakers[speaker]
     return Cue(speaker or None, clean_text(body), start, end)
 

@@ -28,7 +28,7 @@ from datetime import timedelta
 
 import srt
 
-from .base import ParsedTranscript, TranscriptError
+from .base import ParsedTranscript, TranscriptError, Warnings
 from .turns import (
     Cue,
     check_cue_times,
@@ -56,6 +56,7 @@ def parse_srt(text: str) -> ParsedTranscript:
         raise _unreadable(text, error) from None
 
     cues: list[Cue] = []
+    warnings = Warnings()
     previous: tuple[float, int | None] = (0.0, None)
     position = 0
     for subtitle in subtitles:
@@ -63,7 +64,7 @@ def parse_srt(text: str) -> ParsedTranscript:
         end_ms = subtitle.end // MILLISECOND
         line, position = find_line(timings, position, start_ms, end_ms)
         start, end = start_ms / 1000, end_ms / 1000
-        previous = check_cue_times(start, end, line, previous)
+        start, end, previous = check_cue_times(start, end, line, previous, warnings)
         content = subtitle.content.split("\n")
         for index, content_line in enumerate(content):
             if "-->" in content_line:
@@ -75,7 +76,7 @@ def parse_srt(text: str) -> ParsedTranscript:
         runs = speaker_runs(TAG_RE.sub("", part) for part in content)
         cues.extend(split_cue(runs, start=start, end=end, line=line))
     segments = require_text(merge_turns(cues), "subtitles")
-    return ParsedTranscript(format="srt", segments=segments)
+    return ParsedTranscript(format="srt", segments=segments, warnings=warnings)
 
 
 def _milliseconds(value: str, line: int) -> int:

@@ -26,7 +26,10 @@ from .base import (
     ParsedTranscript,
     TimeMark,
     TranscriptError,
+    Warnings,
+    clamp_backwards,
 )
+from .labels import looks_like_label, split_label
 
 # Speaking rate used to extrapolate past the last marker when the transcript
 # gives no better figure (about 150 words a minute).
@@ -35,9 +38,6 @@ DEFAULT_CHARS_PER_SECOND = 15.0
 MARKER_RE = re.compile(r"\[(?:(\d{1,2}):)?(\d{1,2}):(\d{1,2}(?:[.,]\d{1,3})?)\]")
 # Anything in square brackets that starts like a time but is not one.
 BROKEN_MARKER_RE = re.compile(r"\[\d{1,2}:[^\]\s]*\]")
-SPEAKER_RE = re.compile(
-    r"^(?P<name>[A-Z][\w'.\-]*(?: [A-Z][\w'.\-]*){0,3}):\s+(?P<text>.*)$"
-)
 EPISODE_RE = re.compile(r"^Episode\s+(\d+)(?!\d)", re.IGNORECASE)
 CREDITS_HEADINGS = {"creators and guests", "hosts and guests", "credits"}
 ROLES = {"host", "co-host", "cohost", "guest", "producer", "editor", "creator"}
@@ -68,21 +68,23 @@ def parse_text(text: str) -> ParsedTranscript:
     if not any(line.strip() for line in lines):
         raise TranscriptError("the transcript is empty", line=1)
 
+    warnings = Warnings()
     title, number, body_start = _read_header(lines)
     body_end, people = _read_credits(lines, body_start, title)
-    turns = _read_turns(lines, body_start, body_end)
+    turns = _read_turns(lines, body_start, body_end, warnings)
     if not any(turn.speaker for turn in turns):
         raise TranscriptError(
             "no speaker turns found: expected lines such as 'Name: what they said'",
             line=body_start + 1,
         )
-    segments = _timed_segments(turns)
+    segments = _timed_segments(turns, warnings)
     return ParsedTranscript(
         format="text",
         segments=segments,
         title=title,
         episode_number=number,
         people=people,
+        warnings=warnings,
     )
 
 
@@ -126,17 +128,28 @@ def _read_credits(
     return index, list(people.values())
 
 
-def _read_turns(lines: list[str], start: int, end: int) -> list[_Turn]:
+def _read_turns(
+    lines: list[str], start: int, end: int, warnings: Warnings
+) -> list[_Turn]:
     turns: list[_Turn] = []
     for index in range(start, end):
         raw = lines[index].strip()
         if not raw:
             continue
         line_no = index + 1
-        match = SPEAKER_RE.match(raw)
-        if match:
-            turns.append(_Turn(match["name"], line_no, [(line_no, match["text"])]))
-        elif turns:
+        speaker, text = split_label(raw)
+        if speaker:
+            turns.append(_Turn(speaker, line_no, [(line_no, text)]))
+            continue
+        label = looks_like_label(raw)
+        if label and turns and turns[-1].speaker:
+            warnings.add(
+                f"{label!r} looks like a speaker label but is not one kb reads "
+                f"(a name, 'Name, Credentials', 'Dr. Name' or 'Speaker 1'): the "
+                f"line is kept as part of {turns[-1].speaker}'s turn",
+                line=line_no,
+            )
+        if turns:
             turns[-1].parts.append((line_no, raw))
         else:
             turns.append(_Turn(None, line_no, [(line_no, raw)]))
@@ -180,7 +193,7 @@ def _join(out: str, piece: str) -> str:
     return out + piece
 
 
-def _timed_segments(turns: list[_Turn]) -> list[ParsedSegment]:
+def _timed_segments(turns: list[_Turn], warnings: Warnings) -> list[ParsedSegment]:
     texts: list[str] = []
     marks_per_turn: list[list[tuple[int, float, int]]] = []
     starts: list[int] = []
@@ -189,13 +202,18 @@ def _timed_segments(turns: list[_Turn]) -> list[ParsedSegment]:
     previous: tuple[float, int] | None = None
     for turn in turns:
         text, marks = _strip_markers(turn)
-        for offset, seconds, line_no in marks:
-            if previous and seconds < previous[0]:
-                raise TranscriptError(
-                    f"time {_clock(seconds)} goes backwards: the marker before it, "
-                    f"on line {previous[1]}, says {_clock(previous[0])}",
+        for index, (offset, seconds, line_no) in enumerate(marks):
+            if previous:
+                seconds = clamp_backwards(
+                    seconds,
+                    previous[0],
+                    what=f"time {_clock(seconds)}",
+                    before=f"the marker before it, on line {previous[1]}, "
+                    f"says {_clock(previous[0])}",
                     line=line_no,
+                    warnings=warnings,
                 )
+                marks[index] = (offset, seconds, line_no)
             previous = (seconds, line_no)
             points.append((position + offset, seconds))
         texts.append(text)

@@ -13,7 +13,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from .base import ParsedSegment, TimeMark, TranscriptError
+from .base import ParsedSegment, TimeMark, TranscriptError, Warnings, clamp_backwards
+from .labels import split_label
 
 # The text parser's interpolation (same speaking rate, same extrapolation), so
 # an HTML file without times is timed as its plain-text export would be.
@@ -29,12 +30,6 @@ UNLABELLED_TURN_CHARS = 1000
 # word, and between marks a second apart interpolation is as good.
 MARK_SPACING_SECONDS = 1.0
 
-# "Name: text" at the start of a caption line: one to four words, each
-# starting with a capital letter or a digit ("Speaker 2", "SPEAKER_01",
-# "Dr. Jane Smith"), and a colon followed by a space or the end of the line.
-SPEAKER_PREFIX_RE = re.compile(
-    r"^(?P<name>[^\W\d_][\w'’.\-]*(?: [\w'’.\-]+){0,3}):(?:\s+(?P<text>.*))?$"
-)
 # Pieces glued to the word before them: closing punctuation and English
 # clitics, as word-level transcripts often give them as words of their own.
 NO_SPACE_BEFORE_RE = re.compile(
@@ -69,14 +64,11 @@ def clean_text(text: str) -> str:
 
 
 def speaker_and_text(line: str) -> tuple[str | None, str]:
-    """Split a `Name: text` caption line; (None, line) when no name starts it."""
-    match = SPEAKER_PREFIX_RE.match(line.strip())
-    if not match:
-        return None, line
-    name = match["name"]
-    if not all(word[0].isupper() or word[0].isdigit() for word in name.split()):
-        return None, line
-    return name, match["text"] or ""
+    """Split a `Name: text` caption line; (None, line) when no name starts it.
+
+    The labels are those of `labels.split_label`, as in plain text.
+    """
+    return split_label(line)
 
 
 def speaker_runs(lines: Iterable[str]) -> list[tuple[str | None, str]]:
@@ -195,24 +187,34 @@ def find_line(
 
 
 def check_cue_times(
-    start: float, end: float, line: int | None, previous: tuple[float, int | None]
-) -> tuple[float, int | None]:
-    """Refuse a cue ending before it starts or starting before the one before.
+    start: float,
+    end: float,
+    line: int | None,
+    previous: tuple[float, int | None],
+    warnings: Warnings,
+) -> tuple[float, float, tuple[float, int | None]]:
+    """Refuse a cue ending before it starts or starting well before the one before.
 
-    Returns this cue's (start, line), to pass as `previous` for the next.
+    A start a few seconds before the previous cue's is overlapping speech:
+    clamped to it, with a warning (`clamp_backwards`). Returns the cue's
+    (start, end) and its (start, line), to pass as `previous` for the next.
     """
     if end < start:
         raise TranscriptError(
             f"the cue ends ({clock(end)}) before it starts ({clock(start)})",
             line=line,
         )
-    if start < previous[0]:
-        raise TranscriptError(
-            f"time {clock(start)} goes backwards: the cue before it, on line "
-            f"{previous[1]}, starts at {clock(previous[0])}",
-            line=line,
-        )
-    return start, line
+    start = clamp_backwards(
+        start,
+        previous[0],
+        what=f"time {clock(start)}",
+        before=f"the cue before it, on line {previous[1]}, starts at "
+        f"{clock(previous[0])}",
+        line=line,
+        warnings=warnings,
+    )
+    end = max(end, start)
+    return start, end, (start, line)
 
 
 def line_of(text: str, offset: int) -> int:

@@ -31,7 +31,8 @@ import re
 import webvtt
 from webvtt.errors import MalformedCaptionError, MalformedFileError
 
-from .base import ParsedTranscript, TranscriptError
+from .base import ParsedTranscript, TranscriptError, Warnings
+from .labels import speaker_name
 from .turns import (
     Cue,
     check_cue_times,
@@ -71,6 +72,7 @@ def parse_vtt(text: str) -> ParsedTranscript:
 
     voiced = "<v" in text
     cues: list[Cue] = []
+    warnings = Warnings()
     previous: tuple[float, int | None] = (0.0, None)
     position = 0
     for caption in captions:
@@ -78,12 +80,12 @@ def parse_vtt(text: str) -> ParsedTranscript:
         end_ms = caption.end_time.in_milliseconds()
         line, position = find_line(timings, position, start_ms, end_ms)
         start, end = start_ms / 1000, end_ms / 1000
-        previous = check_cue_times(start, end, line, previous)
+        start, end, previous = check_cue_times(start, end, line, previous, warnings)
         raw = caption.raw_text
         runs = _voice_runs(raw) if voiced else _prefix_runs(raw)
         cues.extend(split_cue(runs, start=start, end=end, line=line))
     segments = require_text(merge_turns(cues), "cues")
-    return ParsedTranscript(format="vtt", segments=segments)
+    return ParsedTranscript(format="vtt", segments=segments, warnings=warnings)
 
 
 def _is_header(line: str) -> bool:
@@ -115,7 +117,7 @@ def _voice_runs(raw: str) -> list[tuple[str | None, str]]:
     position = 0
     for match in VOICE_RE.finditer(raw):
         runs.append((speaker, _plain(raw[position : match.start()])))
-        speaker = clean_text(html.unescape(match[1] or "")) or None
+        speaker = speaker_name(html.unescape(match[1] or ""))
         position = match.end()
     runs.append((speaker, _plain(raw[position:])))
     return runs

@@ -8,7 +8,7 @@ when they are said nowhere any more (nothing is left to suppress).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from ...models import CitationSuppression, Segment
 
@@ -44,9 +44,18 @@ def suppressions_relocate(
 
 
 def nearest_occurrence(
-    surface: str, seconds: float, segments: Sequence[Segment]
+    surface: str,
+    seconds: float,
+    segments: Sequence[Segment],
+    *,
+    taken: Collection[tuple[int, int, int]] = frozenset(),
+    term_id: int | None = None,
 ) -> tuple[Segment, int] | None:
-    """The segment saying `surface` nearest in time to `seconds`, and where."""
+    """The segment saying `surface` nearest in time to `seconds`, and where.
+
+    A place in `taken` ((term id, segment order, offset) already given to
+    another citation of the term) is passed over.
+    """
     if not surface:
         return None
     best: tuple[float, Segment, int] | None = None
@@ -54,7 +63,8 @@ def nearest_occurrence(
         position = segment.text.find(surface)
         while position != -1:
             distance = abs(segment.start - seconds)
-            if best is None or distance < best[0]:
+            free = (term_id, segment.order, position) not in taken
+            if free and (best is None or distance < best[0]):
                 best = (distance, segment, position)
             position = segment.text.find(surface, position + 1)
     return (best[1], best[2]) if best else None

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('glossary', '0006_links_senses'),
+        ('glossary', '0010_links_senses'),
     ]
 
     operations = [

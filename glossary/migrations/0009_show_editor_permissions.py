@@ -1,13 +1,12 @@
-"""Editors may view and change label senses (the proxy's own permissions)."""
+"""Editors bring in shows: they curate shows and see the jobs that run."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-CODENAMES = ["change_labelsense", "view_labelsense"]
+CODENAMES = ["add_show", "change_show", "view_show", "view_job"]
 
 
 def grant(apps, schema_editor):
-    # As in 0003: permissions are made after all migrations; make them now.
     app_config = apps.get_app_config("glossary")
     app_config.models_module = True
     create_permissions(app_config, apps=apps, verbosity=0)
@@ -36,5 +35,8 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("glossary", "0007_links_suppressions")]
+    dependencies = [
+        ("glossary", "0008_show_jobs"),
+        ("glossary", "0003_editor_group"),
+    ]
     operations = [migrations.RunPython(grant, revoke)]

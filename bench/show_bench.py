@@ -1,0 +1,280 @@
+"""A whole show at scale: 300 one-hour episodes imported from a feed on loopback.
+
+Run: `.venv/bin/python bench/show_bench.py [--sizes 50,100,200,300]`
+
+Builds a show of one-hour episodes (about 9,000 words each, a marker at every
+turn) from the real transcripts in `../shared/data/corpus/` (read there,
+never copied into the repository): episode n starts at a different file and
+turn, so episodes differ, and each has its own GUID, date and audio URL.
+Every episode opens with a host's line naming the "supply chain", so one
+concept is cited in every episode. A feed and the transcripts are served by
+an HTTP server on loopback, with ETags as a real host sends them.
+
+At each size the feed grows to that many items and is imported again (the
+episodes already in are answered 304, only the new ones download); then
+candidates are extracted and citations refreshed over the whole show. It
+prints, per size: time per newly imported episode, extraction and refresh
+time per episode, the process's peak memory (RSS), and the time and query
+count of the review queue, the concept page cited in every episode and an
+episode page. Targets (issue 13): flat cost per episode, the 300-episode
+import under 10 minutes on this 2-core machine, each page under 200 ms with
+a query count that does not grow with the show.
+
+Uses its own database (`KB_BENCH_DATABASE_URL`, default
+`postgres://postgres@127.0.0.1:5432/kb_bench_show`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import logging
+import os
+import resource
+import statistics
+import sys
+import threading
+import time
+from datetime import date, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+CORPUS = ROOT.parent / "shared" / "data" / "corpus"
+if not CORPUS.is_dir():  # a worktree sits one level deeper than the main clone
+    CORPUS = Path("/work/shared/data/corpus")
+WORDS_PER_EPISODE = 9000  # one hour at 150 words a minute
+WORDS_PER_SECOND = 2.5
+SHOW_TITLE = "Corpus Weekly"
+
+
+def corpus_turns() -> list[list[tuple[str, str]]]:
+    """(speaker, text) turns of every corpus transcript, file by file."""
+    from glossary.transcripts import parse_transcript
+
+    files = sorted(
+        p
+        for p in CORPUS.iterdir()
+        if p.suffix in (".txt", ".vtt") and not p.name.endswith(".gold.txt")
+    )
+    if not files:
+        raise SystemExit(f"no transcripts in {CORPUS}")
+    shows = []
+    for path in files:
+        parsed = parse_transcript(path.read_bytes(), filename=path.name)
+        shows.append(
+            [(s.speaker or "Host", " ".join(s.text.split())) for s in parsed.segments]
+        )
+    return shows
+
+
+def clock(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def episode_text(n: int, corpus: list[list[tuple[str, str]]]) -> str:
+    """Episode n: one hour of turns from the corpus, starting somewhere new."""
+    lines = [
+        f"{SHOW_TITLE} – Episode #{n}",
+        "",
+        f"Episode {n}_transcript",
+        f"Kris Host: [00:00:00] Welcome to {SHOW_TITLE}, episode {n}. As every "
+        "week, a word on the supply chain first.",
+    ]
+    words = 20
+    source = n % len(corpus)
+    index = (n * 37) % len(corpus[source])
+    while words < WORDS_PER_EPISODE:
+        speaker, text = corpus[source][index]
+        lines.append(f"{speaker}: [{clock(words / WORDS_PER_SECOND)}] {text}")
+        words += len(text.split())
+        index += 1
+        if index == len(corpus[source]):
+            source, index = (source + 1) % len(corpus), 0
+    return "\n".join(lines) + "\n"
+
+
+def feed_xml(base: str, count: int) -> bytes:
+    start = date(2020, 1, 6)
+    items = []
+    for n in range(count, 0, -1):
+        day = start + timedelta(days=7 * (n - 1))
+        items.append(
+            f"<item><guid isPermaLink='false'>corpus-weekly-{n:04d}</guid>"
+            f"<title>Episode {n}</title><itunes:episode>{n}</itunes:episode>"
+            f"<pubDate>{day.strftime('%a, %d %b %Y')} 09:00:00 GMT</pubDate>"
+            f"<itunes:duration>01:00:00</itunes:duration>"
+            f'<enclosure url="https://media.example.org/cw/{n}.mp3" '
+            f'type="audio/mpeg" length="{57_600_000 + n}"/>'
+            f'<podcast:transcript url="{base}t/{n}.txt" type="text/plain"/></item>'
+        )
+    return (
+        '<?xml version="1.0"?><rss version="2.0" '
+        'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '
+        'xmlns:podcast="https://podcastindex.org/namespace/1.0"><channel>'
+        f"<title>{SHOW_TITLE}</title><link>https://cw.example.org/</link>"
+        '<podcast:person role="host">Kris Host</podcast:person>'
+        + "".join(items)
+        + "</channel></rss>"
+    ).encode()
+
+
+class Host:
+    """Feed and transcripts on loopback, with ETags and 304s."""
+
+    def __init__(self, corpus) -> None:
+        self.corpus = corpus
+        self.count = 0
+        self.cache: dict[int, bytes] = {}
+        self.downloads = 0
+        host = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                kind, body = host.body(self.path)
+                if body is None:
+                    self.send_response(404)
+                    self.end_headers()
+                    return
+                etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+                if self.headers.get("If-None-Match") == etag:
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.end_headers()
+                    return
+                host.downloads += 1
+                self.send_response(200)
+                self.send_header("Content-Type", kind)
+                self.send_header("ETag", etag)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def body(self, path: str) -> tuple[str, bytes | None]:
+        if path == "/feed.xml":
+            return "application/rss+xml", feed_xml(self.base, self.count)
+        if path.startswith("/t/") and path.endswith(".txt"):
+            n = int(path[3:-4])
+            if n not in self.cache:
+                self.cache[n] = episode_text(n, self.corpus).encode()
+            return "text/plain; charset=utf-8", self.cache[n]
+        return "", None
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def page(client, url: str, repeat: int = 5) -> tuple[float, int]:
+    """Median milliseconds and the query count of GET `url`."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    times, queries = [], 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url, HTTP_HOST="localhost")
+            times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        queries = len(captured)
+    return statistics.median(times), queries
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="50,100,200,300")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+
+    os.environ.pop("REDIS_URL", None)  # the bench's cache stays in-process
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line a request
+    from bench._database import fresh_database
+
+    fresh_database("postgres://postgres@127.0.0.1:5432/kb_bench_show")
+
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.test import Client
+
+    from glossary.models import Episode, Term
+    from glossary.services.citations import citations_refresh
+    from glossary.services.extraction import terms_propose_candidates
+    from glossary.services.feed_import import show_import_feed
+    from glossary.services.terms import term_create, terms_publish
+
+    corpus = corpus_turns()
+    host = Host(corpus)
+    feed = host.base + "feed.xml"
+    admin = get_user_model().objects.create_superuser("bench", password=None)
+    client = Client()
+    client.force_login(admin)
+    term = term_create(label="supply chain", short_definition="Where code comes from.")
+    terms_publish(terms=[term])
+
+    print(
+        f"CPUs: {os.cpu_count()}; corpus: {len(corpus)} transcripts; "
+        f"{WORDS_PER_EPISODE} words an episode"
+    )
+    print(
+        f"{'size':>4} {'new':>4} {'import s/ep':>11} {'extract s/ep':>12} "
+        f"{'refresh s/ep':>12} {'peak MB':>8} | {'queue ms (q)':>12} "
+        f"{'concept ms (q)':>14} {'episode ms (q)':>14}"
+    )
+    done, import_total = 0, 0.0
+    for size in sizes:
+        host.count = size
+        host.downloads = 0
+        started = time.perf_counter()
+        result = show_import_feed(source=feed)
+        took = time.perf_counter() - started
+        import_total += took
+        assert result.ok, result.summary()
+        new = result.counts().get("created", 0)
+        assert new == size - done, result.counts()
+        episodes = list(Episode.objects.all())
+        started = time.perf_counter()
+        terms_propose_candidates(episodes=episodes)
+        extract = time.perf_counter() - started
+        started = time.perf_counter()
+        citations_refresh(episodes=episodes)
+        refresh = time.perf_counter() - started
+        done = size
+
+        cache.clear()
+        last = Episode.objects.order_by("-number").first()
+        timings = [
+            page(client, "/admin/glossary/term/?status__exact=candidate"),
+            page(client, f"/concepts/{Term.objects.get(pk=term.pk).slug}/"),
+            page(client, f"/episodes/{last.slug}/"),
+        ]
+        print(
+            f"{size:>4} {new:>4} {took / new:>11.3f} {extract / size:>12.3f} "
+            f"{refresh / size:>12.3f} {peak_mb():>8.0f} | "
+            + " ".join(
+                f"{ms:>{w - 5}.0f} ({q:>2})"
+                for (ms, q), w in zip(timings, (12, 14, 14), strict=True)
+            )
+        )
+    print(
+        f"Whole import of {done} episodes: {import_total:.0f} s "
+        f"(target: under 600 s); the extraction and refresh above are "
+        "re-run over the whole show at each size."
+    )
+    citations = term.citations.values("episode").distinct().count()
+    print(f"'supply chain' is cited in {citations} of {done} episodes.")
+    host.httpd.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
