@@ -46,7 +46,8 @@ def main() -> None:
 
     from glossary.matchers import current_glossary
     from glossary.models import Citation, Episode, Segment, Term
-    from glossary.services.extraction import citations_refresh, terms_propose_candidates
+    from glossary.services.citations import citations_refresh
+    from glossary.services.extraction import terms_propose_candidates
     from glossary.services.ingest import episode_ingest_transcript
 
     seed = (ROOT / "fixtures" / "retort-ep04-developing-llms.txt").read_bytes()

@@ -164,7 +164,8 @@ def ingest(transcripts: Sequence[Transcript]) -> dict[str, object]:
 
 def propose() -> float:
     """Propose candidates as `manage.py extract_terms` does; CPU seconds taken."""
-    from glossary.services.extraction import citations_refresh, terms_propose_candidates
+    from glossary.services.citations import citations_refresh
+    from glossary.services.extraction import terms_propose_candidates
 
     started = time.process_time()
     terms_propose_candidates()

@@ -93,6 +93,16 @@ SEED_LABELS = [
     ("x-risk", False),
 ]
 
+# Sense rules an editor would set (`linking.context`), so their cost is measured.
+SENSES: dict[str, dict] = {
+    "Meta": {
+        "not_followed_by": ("-analysis", "narrative"),
+        "not_sentence_start": True,
+    },
+    "safety": {"not_preceded_by": ("road",)},
+    "release": {"not_followed_by": ("notes",)},
+}
+
 STOP_WORDS = set(
     """a about above after again all also am an and any are as at be because been
     before being but by can could did do does doing don't down during each few for
@@ -117,7 +127,7 @@ def glossary(size: int, words: list[str], dense: bool = False) -> list[Entry]:
     """
     rng = random.Random(size)
     entries = [
-        Entry(label, term_id, case_sensitive)
+        Entry(label, term_id, case_sensitive, **SENSES.get(label, {}))
         for term_id, (label, case_sensitive) in enumerate(SEED_LABELS, 1)
     ]
     seen = {label.lower() for label, _ in SEED_LABELS}

@@ -207,7 +207,8 @@ def main() -> int:
     from django.test import Client
 
     from glossary.models import Episode, Term
-    from glossary.services.extraction import citations_refresh, terms_propose_candidates
+    from glossary.services.citations import citations_refresh
+    from glossary.services.extraction import terms_propose_candidates
     from glossary.services.feed_import import show_import_feed
     from glossary.services.terms import term_create, terms_publish
 

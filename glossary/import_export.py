@@ -47,10 +47,10 @@ from .services.aliases import AliasSpec, alias_update, term_set_aliases
 from .services.citations import (
     citation_feature_passage,
     citation_update,
+    citations_refresh,
     passage_citation,
     passage_find,
 )
-from .services.extraction import citations_refresh
 from .services.locks import hold_or_refuse
 from .services.rules import (
     NEEDS_DEFINITION,

@@ -9,9 +9,12 @@ for longer than one request.
 from __future__ import annotations
 
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from .linking import Entry, Matcher
+from django.db.models import Q
+
+from .linking import DEFAULT_SKIP_ELEMENTS, Entry, Matcher, explain_html
 from .models import Alias, GlossaryVersion, Term
 
 PUBLIC = (Term.Status.PUBLISHED,)
@@ -62,6 +65,33 @@ def current_glossary(*, include_drafts: bool = False) -> GlossaryLinker:
     return glossary
 
 
+def label_entries(where: Q) -> list[Entry]:
+    """The linker's entries for the labels `where` selects (one query).
+
+    The one place an `Alias` row becomes an `Entry`, so the pages, the API
+    and the citations match with the same rules.
+    """
+    rows = Alias.objects.filter(where).values_list(
+        "label",
+        "term_id",
+        "case_sensitive",
+        "not_followed_by",
+        "not_preceded_by",
+        "not_sentence_start",
+    )
+    return [
+        Entry(
+            label=label,
+            term_id=term_id,
+            case_sensitive=case_sensitive,
+            not_followed_by=tuple(after or ()),
+            not_preceded_by=tuple(before or ()),
+            not_sentence_start=sentence,
+        )
+        for label, term_id, case_sensitive, after, before, sentence in rows
+    ]
+
+
 def _build(version: int, statuses: tuple[str, ...]) -> GlossaryLinker:
     terms = {
         row[0]: LinkedTerm(*row)
@@ -69,15 +99,94 @@ def _build(version: int, statuses: tuple[str, ...]) -> GlossaryLinker:
             "id", "slug", "label", "short_definition", "status"
         )
     }
-    entries = [
-        Entry(label=label, term_id=term_id, case_sensitive=case_sensitive)
-        for label, term_id, case_sensitive in Alias.objects.filter(
-            term__status__in=statuses
-        ).values_list("label", "term_id", "case_sensitive")
-    ]
     return GlossaryLinker(
         version=version,
-        matcher=Matcher(entries),
+        matcher=Matcher(label_entries(Q(term__status__in=statuses))),
         terms=terms,
         ids_by_slug={term.slug: term.id for term in terms.values()},
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ReportedMention:
+    """One line of the link report: a mention, its term, linked or why not."""
+
+    start: int
+    end: int
+    text: str
+    term: LinkedTerm
+    label: str
+    linked: bool
+    reason: str | None
+
+
+def link_report(
+    *,
+    text: str | None = None,
+    html: str | None = None,
+    first_only: bool = True,
+    max_links: int | None = None,
+    skip_terms: Collection[int] = frozenset(),
+    skip_elements: Collection[str] = DEFAULT_SKIP_ELEMENTS,
+) -> list[ReportedMention]:
+    """Every mention of the glossary in a text or HTML, linked or not, and why.
+
+    The API's `"explain": true` and the admin's explain page show this. The
+    published glossary decides what is linked (the same options as the
+    links); mentions that only a draft or candidate term would take are
+    reported as "not published".
+    """
+    published = current_glossary()
+    preview = current_glossary(include_drafts=True)
+    options = {"first_only": first_only, "max_links": max_links}
+    if html is not None:
+        report = explain_html(
+            published.matcher,
+            html,
+            skip_terms=skip_terms,
+            skip_elements=skip_elements,
+            **options,
+        )
+        unpublished = [
+            e
+            for e in explain_html(
+                preview.matcher, html, first_only=False, skip_elements=skip_elements
+            )
+            if e.linked
+        ]
+    else:
+        source = text or ""
+        report = published.matcher.explain(source, skip_terms=skip_terms, **options)
+        unpublished = preview.matcher.find(source, first_only=False)
+    spans = [(e.start, e.end) for e in report]
+    lines = [
+        ReportedMention(
+            e.start,
+            e.end,
+            e.text,
+            published.terms[e.term_id],
+            e.label,
+            e.linked,
+            e.reason,
+        )
+        for e in report
+    ]
+    for mention in unpublished:
+        if mention.term_id in published.terms:
+            continue
+        if any(s < mention.end and mention.start < e for s, e in spans):
+            continue
+        term = preview.terms[mention.term_id]
+        lines.append(
+            ReportedMention(
+                mention.start,
+                mention.end,
+                mention.text,
+                term,
+                mention.label,
+                False,
+                f"not published: the term is a {term.status}",
+            )
+        )
+    lines.sort(key=lambda line: (line.start, line.end))
+    return lines

@@ -8,12 +8,14 @@ its segment); services are the only code that writes.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.timezone import now
 from simple_history.models import HistoricalRecords
 
+from .linking.context import rule_problem
 from .linking.normalize import normalize_label
 
 
@@ -389,12 +391,29 @@ class Alias(models.Model):
 
     term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="aliases")
     label = models.CharField(max_length=200)
-    normalized = models.CharField(max_length=200, unique=True, editable=False)
+    normalized = models.CharField(max_length=200, editable=False)
     kind = models.CharField(
         max_length=20, choices=Kind.choices, default=Kind.ALTERNATIVE
     )
     case_sensitive = models.BooleanField(
         default=False, help_text="Match only this exact case (acronyms such as EA)."
+    )
+    # Sense rules (`linking.context`): words or characters that, next to a
+    # mention, say it is another sense ("meta-analysis" is not Meta).
+    not_followed_by = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Words or characters after which this is not the term ("-analysis").',
+    )
+    not_preceded_by = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Words or characters before which this is not the term ("the").',
+    )
+    not_sentence_start = models.BooleanField(
+        default=False,
+        help_text="Not a mention at the start of a sentence (for case-sensitive "
+        "labels that are also ordinary words).",
     )
 
     history = HistoricalRecords()
@@ -411,7 +430,18 @@ class Alias(models.Model):
                 condition=Q(kind="preferred"),
                 name="alias_one_preferred_per_term",
             ),
+            # One label names one term; only a case-sensitive label may share
+            # its key with a label in another case ("Meta" and "meta").
+            models.UniqueConstraint(
+                fields=["normalized"],
+                condition=Q(case_sensitive=False),
+                name="alias_one_term_per_label",
+            ),
+            models.UniqueConstraint(
+                fields=["normalized", "label"], name="alias_one_term_per_exact_label"
+            ),
         ]
+        indexes = [models.Index(fields=["normalized"])]
 
     def __str__(self) -> str:
         return self.label
@@ -419,6 +449,31 @@ class Alias(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.normalized = normalize_label(self.label)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        """Refuse context rules that are empty, too long or match everything."""
+        errors: dict[str, list[str]] = {}
+        for name in ("not_followed_by", "not_preceded_by"):
+            rules = getattr(self, name)
+            if not isinstance(rules, list) or not all(
+                isinstance(rule, str) for rule in rules
+            ):
+                errors[name] = ["A list of words or characters."]
+                continue
+            problems = [p for p in map(rule_problem, rules) if p]
+            if problems:
+                errors[name] = problems
+        if errors:
+            raise ValidationError(errors)
+
+
+class LabelSense(Alias):
+    """A label seen through its senses: the admin page for case and context rules."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "label sense"
+        ordering = ["label"]
 
 
 class TermRedirect(models.Model):
@@ -519,6 +574,41 @@ class CandidateScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term} #{self.rank} in {self.episode}"
+
+
+class CitationSuppression(models.Model):
+    """ "Not this mention": an automatic citation an editor removed stays removed.
+
+    The refresh never brings back a mention of `term` at this span; a
+    re-ingest moves the suppression with its words, as it moves citations.
+    """
+
+    term = models.ForeignKey(
+        Term, on_delete=models.CASCADE, related_name="suppressions"
+    )
+    segment = models.ForeignKey(
+        Segment, on_delete=models.CASCADE, related_name="suppressions"
+    )
+    start_char = models.PositiveIntegerField()
+    end_char = models.PositiveIntegerField()
+    surface = models.CharField(max_length=200)
+    seconds = models.FloatField(help_text="Where it was, to find it again.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "segment", "start_char"],
+                name="suppression_once_per_span",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_char__gt=F("start_char")),
+                name="suppression_span_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"not {self.term} at {self.segment_id}:{self.start_char}"
 
 
 class WikipediaArticle(models.Model):

@@ -7,7 +7,7 @@ from django.test import TestCase, override_settings
 
 from glossary.models import Term
 
-from .factories import make_term
+from .factories import make_term, new_glossary_version
 
 URL = "/api/v1/link/"
 
@@ -208,3 +208,101 @@ class ThrottleBehindAProxyTests(TestCase):
             self.post("203.0.113.5")
         assert self.post("203.0.113.5").status_code == 429
         assert self.post("203.0.113.6").status_code == 200
+
+
+class LinkOffsetsTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        make_term("RLHF", slug="rlhf")
+
+    def post(self, body):
+        return self.client.post(URL, json.dumps(body), content_type="application/json")
+
+    def test_offsets_are_code_points_by_default_and_say_so(self):
+        body = self.post({"text": "😀😀 👩\u200d👩\u200d👧 RLHF"}).json()
+        assert body["offsets"] == "codepoint"
+        assert (body["matches"][0]["start"], body["matches"][0]["end"]) == (9, 13)
+
+    def test_utf16_offsets_are_what_javascript_slices(self):
+        body = self.post(
+            {"text": "😀😀 👩\u200d👩\u200d👧 RLHF", "offsets": "utf16"}
+        ).json()
+        assert (body["matches"][0]["start"], body["matches"][0]["end"]) == (14, 18)
+
+    def test_utf8_offsets_count_bytes_into_the_html_sent(self):
+        html = "<p>🇫🇷 e\u0301\r\n<b>RLHF</b></p>"
+        body = self.post({"html": html, "offsets": "utf8"}).json()
+        match = body["matches"][0]
+        assert html.encode()[match["start"] : match["end"]] == b"RLHF"
+
+    def test_a_wrong_or_unknown_offsets_value_is_a_400_naming_the_field(self):
+        for value in ("bytes", 16, None, ["utf8"], True):
+            response = self.post({"text": "RLHF", "offsets": value})
+            assert response.status_code == 400, value
+            assert "offsets" in response.json()["error"]["fields"], value
+
+
+class LinkExplainTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        make_term("open source")
+        make_term("RLHF", slug="rlhf", aliases=[])
+        from glossary.models import Alias
+
+        Alias.objects.filter(label="RLHF").update(case_sensitive=True)
+        make_term("Meta", slug="meta")
+        Alias.objects.filter(label="Meta").update(
+            case_sensitive=True, not_followed_by=["-analysis"]
+        )
+        make_term("civil society", status=Term.Status.DRAFT)
+        new_glossary_version()
+
+    def post(self, body):
+        return self.client.post(URL, json.dumps(body), content_type="application/json")
+
+    def reasons(self, body):
+        response = self.post({**body, "explain": True})
+        assert response.status_code == 200, response.content
+        return [
+            (m["text"], m["linked"], (m["reason"] or "").split(":")[0])
+            for m in response.json()["mentions"]
+        ]
+
+    def test_every_mention_is_reported_with_why_it_was_not_linked(self):
+        text = (
+            "Open source and open source. A Meta-analysis of rlhf, RLHF and "
+            "civil society."
+        )
+        assert self.reasons({"text": text, "skip": ["rlhf"]}) == [
+            ("Open source", True, ""),
+            ("open source", False, "first mention only"),
+            ("Meta", False, "context rule"),
+            ("rlhf", False, "case"),
+            ("RLHF", False, "skip"),
+            ("civil society", False, "not published"),
+        ]
+
+    def test_max_links_and_skipped_elements_are_reasons_in_html(self):
+        html = "<p><code>RLHF</code> open source, RLHF</p>"
+        assert self.reasons({"html": html, "max_links": 1}) == [
+            ("RLHF", False, "inside a skipped element"),
+            ("open source", True, ""),
+            ("RLHF", False, "max_links"),
+        ]
+
+    def test_the_linked_mentions_are_the_matches(self):
+        body = self.post({"text": "open source, RLHF", "explain": True}).json()
+        linked = [(m["start"], m["end"]) for m in body["mentions"] if m["linked"]]
+        assert linked == [(m["start"], m["end"]) for m in body["matches"]]
+
+    def test_explain_offsets_follow_the_offsets_option(self):
+        body = self.post(
+            {"text": "😀 rlhf", "explain": True, "offsets": "utf16"}
+        ).json()
+        assert (body["mentions"][0]["start"], body["mentions"][0]["end"]) == (3, 7)
+
+    def test_a_wrong_explain_value_is_a_400_naming_the_field(self):
+        for value in ("yes", 1, None, []):
+            response = self.post({"text": "RLHF", "explain": value})
+            assert response.status_code == 400, value
+            assert "explain" in response.json()["error"]["fields"]

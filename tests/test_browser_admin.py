@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
 from glossary.models import Term
-from glossary.services.extraction import citations_refresh, terms_propose_candidates
+from glossary.services.citations import citations_refresh
+from glossary.services.extraction import terms_propose_candidates
 from glossary.services.ingest import episode_ingest_transcript
 
 pytestmark = pytest.mark.slow  # a real Chromium

@@ -10,7 +10,8 @@ shows: the review queue and a concept page).
 import pytest
 
 from glossary.models import Alias, Term
-from glossary.services.extraction import citations_refresh, terms_propose_candidates
+from glossary.services.citations import citations_refresh
+from glossary.services.extraction import terms_propose_candidates
 from glossary.services.glossary_file import glossary_load_file
 from glossary.services.ingest import episode_ingest_transcript
 from glossary.services.terms import term_update

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from django.test import TestCase
 
 from glossary.models import Alias, Citation, Term, TermRedirect, WikipediaArticle
-from glossary.services.extraction import citations_refresh
+from glossary.services.citations import citations_refresh
 
 from .factories import (
     make_redirect,

@@ -5,7 +5,7 @@ import re
 from django.test import TestCase
 
 from glossary.models import Citation, Episode, Segment
-from glossary.services.extraction import citations_refresh
+from glossary.services.citations import citations_refresh
 from glossary.services.ingest import episode_ingest_transcript
 
 from .factories import new_glossary_version

@@ -11,7 +11,7 @@ from glossary.search import search
 from glossary.search.fallback import FallbackSearchBackend
 from glossary.search.postgres import PostgresSearchBackend
 from glossary.search.typos import LabelIndex, typo_budget, words_of
-from glossary.services.extraction import citations_refresh
+from glossary.services.citations import citations_refresh
 from glossary.services.glossary_file import glossary_load_file
 
 from .factories import FIXTURES, seed_episode

@@ -13,7 +13,8 @@ from glossary.models import (
     Term,
     TermRedirect,
 )
-from glossary.services.extraction import citations_refresh, terms_propose_candidates
+from glossary.services.citations import citations_refresh
+from glossary.services.extraction import terms_propose_candidates
 from glossary.services.ingest import episode_ingest_transcript
 from glossary.services.terms import term_create, term_rename
 

@@ -14,7 +14,8 @@ from django.test import TestCase
 from glossary.import_export import TermResource
 from glossary.linking import Entry, Matcher
 from glossary.models import Alias, Citation, Term, TermRedirect
-from glossary.services.extraction import citations_refresh, terms_propose_candidates
+from glossary.services.citations import citations_refresh
+from glossary.services.extraction import terms_propose_candidates
 from glossary.services.glossary_file import glossary_load_file
 
 from .demo_walk import walk

@@ -143,6 +143,20 @@ class ChangedFileTests(TestCase):
         assert self.featured.featured
         assert self.manual.source == Citation.Source.MANUAL
 
+    def test_a_moved_manual_citation_gets_the_quote_and_time_of_its_new_place(self):
+        changed = SMALL.replace(
+            "Bob: Open source is a licence question.",
+            "Bob: Licences first. Open source is a licence question!",
+        )
+        episode_ingest_transcript(data=changed, filename="small.txt", show="The Retort")
+        self.manual.refresh_from_db()
+        segment = self.manual.segment
+        assert self.manual.start_char == segment.text.index("Open source")
+        assert self.manual.quote == "Open source is a licence question!"
+        # No longer at the start of a timed turn: the time is interpolated.
+        assert self.manual.approximate
+        assert self.manual.seconds > segment.start
+
     def test_a_manual_citation_whose_words_are_gone_is_kept_without_a_span(self):
         changed = SMALL.replace(
             "Open source is a licence question.", "Licences matter."

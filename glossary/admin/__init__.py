@@ -9,7 +9,7 @@ Nothing here writes by itself: every save, delete, action and import calls a ser
 
 from django.contrib import admin
 
-from . import citations, episodes, people, shows, terms  # noqa: F401  (registers)
+from . import citations, episodes, people, senses, shows, terms  # noqa: F401
 
 # The review queue needs the width more than the app list needs a sidebar.
 admin.site.enable_nav_sidebar = False

@@ -29,6 +29,7 @@ from ..services.rules import (
     term_slug_is_free,
 )
 from ..services.terms import TermConflict, term_check_version
+from ..services.vocabulary import check_broader
 
 # Rows a term page shows; a term cited hundreds of times shows the first ones.
 CITATIONS_SHOWN = 100
@@ -79,6 +80,14 @@ class TermForm(forms.ModelForm):
         if owner is not None:
             raise ValidationError(label_taken_message(label, owner))
         return label
+
+    def clean_broader(self):
+        broader = self.cleaned_data.get("broader") or []
+        try:
+            check_broader(term=self.instance, broader=broader)
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
+        return broader
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data.get("slug") or ""

@@ -19,7 +19,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..linking import DEFAULT_SKIP_ELEMENTS, link_html
-from ..matchers import GlossaryLinker, current_glossary
+from ..linking.offsets import UNITS, convert
+from ..matchers import GlossaryLinker, current_glossary, link_report
 from .parsers import BoundedJSONParser
 
 MAX_SKIPPED = 1000
@@ -61,6 +62,15 @@ class StrictIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+class StrictChoiceField(serializers.ChoiceField):
+    """One of the listed strings; another type is refused, not coerced."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid_choice", input=data)
+        return super().to_internal_value(data)
+
+
 class StrictSlugField(serializers.SlugField):
     default_error_messages = {"invalid": "Must be a slug (a string)."}
 
@@ -96,6 +106,17 @@ class LinkRequestSerializer(serializers.Serializer):
         max_length=MAX_SKIPPED,
         help_text="Slugs of concepts never to link (e.g. the page's own).",
     )
+    explain = StrictBooleanField(
+        default=False,
+        help_text="Also report every mention found, linked or not, and why not.",
+    )
+    offsets = StrictChoiceField(
+        choices=UNITS,
+        default="codepoint",
+        help_text="The unit of `start` and `end`: Unicode code points (Python's "
+        "str indices, the default), UTF-16 code units (JavaScript's String.slice) "
+        "or UTF-8 bytes.",
+    )
     skip_elements = serializers.ListField(
         child=serializers.RegexField(r"^[A-Za-z][A-Za-z0-9-]{0,31}$"),
         required=False,
@@ -127,17 +148,46 @@ class LinkedTermSerializer(serializers.Serializer):
 
 
 class LinkMatchSerializer(serializers.Serializer):
-    start = serializers.IntegerField(help_text="Offset into the text or HTML sent.")
+    start = serializers.IntegerField(
+        help_text="Offset into the text or HTML sent, in the unit `offsets` asked "
+        "for (code points by default)."
+    )
     end = serializers.IntegerField()
     text = serializers.CharField(help_text="The words as written.")
     term = LinkedTermSerializer()
 
 
+class ExplainedTermSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    label = serializers.CharField()
+    status = serializers.CharField()
+
+
+class ExplainedMentionSerializer(serializers.Serializer):
+    start = serializers.IntegerField(help_text="In the unit `offsets` asked for.")
+    end = serializers.IntegerField()
+    text = serializers.CharField()
+    term = ExplainedTermSerializer()
+    label = serializers.CharField(help_text="The label that matched.")
+    linked = serializers.BooleanField()
+    reason = serializers.CharField(
+        allow_null=True,
+        help_text="Why it was not linked: first mention only, max_links, skip, "
+        "inside a skipped element, case, context rule, not published...",
+    )
+
+
 class LinkResponseSerializer(serializers.Serializer):
     matches = LinkMatchSerializer(many=True)
+    mentions = ExplainedMentionSerializer(
+        many=True, required=False, help_text='With `"explain": true` only.'
+    )
     html = serializers.CharField(
         required=False,
         help_text="The HTML sent, with the links added (HTML input only).",
+    )
+    offsets = serializers.ChoiceField(
+        choices=UNITS, help_text="The unit `start` and `end` are in."
     )
     glossary_version = serializers.IntegerField()
 
@@ -149,6 +199,14 @@ OPTIONS_SCHEMA = {
         "type": "array",
         "items": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
         "maxItems": MAX_SKIPPED,
+    },
+    "explain": {"type": "boolean", "default": False},
+    "offsets": {
+        "type": "string",
+        "enum": list(UNITS),
+        "default": "codepoint",
+        "description": "Unit of the offsets returned: code points (default), "
+        "UTF-16 code units (JavaScript) or UTF-8 bytes.",
     },
 }
 # Exactly one of `text` and `html`: a serializer cannot say so, the schema can.
@@ -248,15 +306,52 @@ class LinkView(APIView):
             )
         else:
             matches = glossary.matcher.find(options["text"], **common)
+        source = options.get("html", options.get("text", ""))
+        report = []
+        if options["explain"]:
+            report = link_report(
+                text=options.get("text"),
+                html=options.get("html"),
+                skip_elements=DEFAULT_SKIP_ELEMENTS
+                | {e.lower() for e in options["skip_elements"]},
+                **common,
+            )
+        at = convert(
+            source,
+            [
+                p
+                for m in [*matches, *report]  # type: ignore[list-item]
+                for p in (m.start, m.end)
+            ],
+            options["offsets"],
+        )
+        if options["explain"]:
+            body["mentions"] = [
+                {
+                    "start": at[line.start],
+                    "end": at[line.end],
+                    "text": line.text,
+                    "term": {
+                        "slug": line.term.slug,
+                        "label": line.term.label,
+                        "status": line.term.status,
+                    },
+                    "label": line.label,
+                    "linked": line.linked,
+                    "reason": line.reason,
+                }
+                for line in report
+            ]
         body["matches"] = [
             {
-                "start": match.start,
-                "end": match.end,
+                "start": at[match.start],
+                "end": at[match.end],
                 "text": match.text,
                 "term": urls.term(match.term_id),
             }
             for match in matches
         ]
+        body["offsets"] = options["offsets"]
         body["glossary_version"] = glossary.version
         return Response(body)
 

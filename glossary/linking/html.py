@@ -30,10 +30,11 @@ import re
 import string
 from bisect import bisect_right
 from collections.abc import Callable, Collection
+from dataclasses import replace
 from html.parser import HTMLParser
 
 from .folding import OffsetMap
-from .matcher import Match, Matcher, make_match
+from .matcher import Explained, Match, Matcher, make_match
 
 #: Elements never linked inside: links, code, headings, and every element
 #: whose content is not ordinary flow text (raw text, forms, foreign
@@ -249,17 +250,7 @@ def link_html(
     runs = _text_runs(html, skip)
     if not runs:
         return html, []
-    texts: list[str] = []
-    maps: list[OffsetMap | None] = []
-    starts: list[int] = []
-    length = 0
-    for start, end in runs:
-        text, chunks = _decode(html[start:end])
-        starts.append(length)
-        texts.append(text)
-        maps.append(chunks)
-        length += len(text) + 1
-    joined = _SEPARATOR.join(texts)
+    joined, to_html = _joined(html, runs)
 
     hrefs: dict[int, str | None] = {}
     left_out = set(skip_terms)
@@ -282,15 +273,7 @@ def link_html(
     done = 0
     titles: dict[int, str | None] = {}
     for match in found:
-        i = bisect_right(starts, match.start) - 1
-        local_start = match.start - starts[i]
-        local_end = match.end - starts[i]
-        chunks = maps[i]
-        if chunks is not None:
-            local_start = chunks.start(local_start)
-            local_end = chunks.end(local_end)
-        start = runs[i][0] + local_start
-        end = runs[i][0] + local_end
+        start, end = to_html(match.start, match.end)
         term = match.term_id
         if term not in titles:
             titles[term] = title_for(term)
@@ -302,3 +285,73 @@ def link_html(
         matches.append(make_match(start, end, html[start:end], term, match.label))
     pieces.append(html[done:])
     return "".join(pieces), matches
+
+
+def _joined(
+    html: str, runs: list[tuple[int, int]]
+) -> tuple[str, Callable[[int, int], tuple[int, int]]]:
+    """The runs' text as the browser shows it, joined, and the way back to `html`."""
+    texts: list[str] = []
+    maps: list[OffsetMap | None] = []
+    starts: list[int] = []
+    length = 0
+    for start, end in runs:
+        text, chunks = _decode(html[start:end])
+        starts.append(length)
+        texts.append(text)
+        maps.append(chunks)
+        length += len(text) + 1
+
+    def to_html(start: int, end: int) -> tuple[int, int]:
+        i = bisect_right(starts, start) - 1
+        local_start = start - starts[i]
+        local_end = end - starts[i]
+        chunks = maps[i]
+        if chunks is not None:
+            local_start = chunks.start(local_start)
+            local_end = chunks.end(local_end)
+        return runs[i][0] + local_start, runs[i][0] + local_end
+
+    return _SEPARATOR.join(texts), to_html
+
+
+def explain_html(
+    matcher: Matcher,
+    html: str,
+    *,
+    first_only: bool = True,
+    max_links: int | None = None,
+    skip_terms: Collection[int] = frozenset(),
+    skip_elements: Collection[str] = DEFAULT_SKIP_ELEMENTS,
+) -> list[Explained]:
+    """`Matcher.explain` for HTML: offsets into `html`, and the mentions inside
+    skipped elements ("inside a skipped element")."""
+    skip = DEFAULT_SKIP_ELEMENTS | {name.lower() for name in skip_elements}
+    runs = _text_runs(html, skip)
+    report: list[Explained] = []
+    if runs:
+        joined, to_html = _joined(html, runs)
+        for item in matcher.explain(
+            joined, first_only=first_only, max_links=max_links, skip_terms=skip_terms
+        ):
+            start, end = to_html(item.start, item.end)
+            report.append(replace(item, start=start, end=end, text=html[start:end]))
+    linkable = set(runs)
+    hidden = [run for run in _text_runs(html, frozenset()) if run not in linkable]
+    if hidden:
+        joined, to_html = _joined(html, hidden)
+        for match in matcher.find(joined, first_only=False):
+            start, end = to_html(match.start, match.end)
+            report.append(
+                Explained(
+                    start,
+                    end,
+                    html[start:end],
+                    match.term_id,
+                    match.label,
+                    False,
+                    "inside a skipped element",
+                )
+            )
+    report.sort(key=lambda e: (e.start, e.end))
+    return report

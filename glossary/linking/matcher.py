@@ -31,14 +31,18 @@ so ".NET" is not found in "ASP.NET" nor "C++" in "C++11".
 
 from __future__ import annotations
 
+import heapq
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 import ahocorasick
 
+from .context import Senses
 from .folding import MARK, PreparedText, case_form, mark_boundaries, normalise
+from .normalize import is_unspaced
 
 # An automaton value is one int: the length of the match (bits 0-9), the
 # number of spaces to confirm for a multi-word label (bits 10-13), a flag for
@@ -62,6 +66,9 @@ class Entry:
     label: str
     term_id: int
     case_sensitive: bool = False
+    not_followed_by: tuple[str, ...] = ()
+    not_preceded_by: tuple[str, ...] = ()
+    not_sentence_start: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +81,28 @@ class Match:
     term_id: int
     label: str
 
+
+@dataclass(frozen=True, slots=True)
+class Explained:
+    """A mention and what became of it: linked, or the reason it was not.
+
+    `label` is the label that matched; `reason` is None for a linked mention
+    and otherwise starts with the rule's name: "first mention only",
+    "max_links", "skip", "overlaps a linked mention", "case", "context rule".
+    The HTML mode adds "inside a skipped element", the API "not published".
+    """
+
+    start: int
+    end: int
+    text: str
+    term_id: int
+    label: str
+    linked: bool
+    reason: str | None
+
+
+# (original start, original end, entry index, reason) of a refused candidate.
+Refusal = tuple[int, int, int, str]
 
 _new = object.__new__
 _set_start = Match.start.__set__  # type: ignore[attr-defined,misc]
@@ -154,6 +183,8 @@ class Matcher:
         "_labels",
         "_terms",
         "_case_forms",
+        "_senses",
+        "_unspaced",
     )
 
     def __init__(self, entries: Iterable[Entry] = ()) -> None:
@@ -161,6 +192,7 @@ class Matcher:
         labels: list[str] = []
         terms: list[int] = []
         case_forms: dict[int, frozenset[str]] = {}
+        senses: dict[int, Senses] = {}
         for entry in entries:
             form = normalise(entry.label)
             if not form or "\x00" in form or len(form) > _MAX_LABEL:
@@ -171,27 +203,38 @@ class Matcher:
             if entry.case_sensitive:
                 exact = case_form(entry.label)
                 case_forms[index] = frozenset([exact, *plural_forms(exact)])
+            rules = Senses.of(
+                entry.not_followed_by, entry.not_preceded_by, entry.not_sentence_start
+            )
+            if rules is not None:
+                senses[index] = rules
             rank = not entry.case_sensitive
+            plurals = [] if is_unspaced(form[-1]) else plural_forms(form)
             for plural, variant in (
                 (False, form),
-                *((True, p) for p in plural_forms(form)),
+                *((True, p) for p in plurals),
             ):
-                key = MARK + mark_boundaries(variant) + MARK
+                key = mark_boundaries(variant)
+                # A side in a script written without spaces needs no boundary.
+                key = ("" if is_unspaced(key[0]) else MARK) + key
+                key += "" if is_unspaced(key[-1]) else MARK
                 by_key.setdefault(key, []).append((plural, rank, index, variant))
 
         automaton = ahocorasick.Automaton()
+        unspaced = ahocorasick.Automaton()
         kid_entry = array("l")
         options: dict[int, tuple[_Option, ...]] = {}
         skip_pairs: list[tuple[int, int]] = []
         for key, found in by_key.items():
             found.sort()
-            length = len(key) - 2
             forms = {variant for _, _, _, variant in found}
-            spaces = key.count(MARK) - 2
+            length = len(found[0][3])
+            spaces = mark_boundaries(found[0][3]).count(MARK)
             first = found[0][2]
             simple = (
                 len(forms) == 1
                 and first not in case_forms
+                and first not in senses
                 and spaces <= _SPACES_MAX
                 and (not spaces or forms.pop().count(" ") == spaces)
             )
@@ -202,11 +245,15 @@ class Matcher:
                 choices.append((len(kid_entry) << _KID_SHIFT | length, index, variant))
                 kid_entry.append(index)
                 skip_pairs.append((terms[index], value))
-            automaton.add_word(key, value)
+            # Keys that end without a marker go in a second automaton, whose
+            # ends are shifted by one to look like the first's (see `_scan`).
+            (automaton if key[-1] == MARK else unspaced).add_word(key, value)
             if not simple or len(choices) > 1:
                 options[value] = tuple(choices)
         if len(automaton):
             automaton.make_automaton()
+        if len(unspaced):
+            unspaced.make_automaton()
         skip_pairs.sort()
         self._automaton = automaton
         self._size = len(labels)
@@ -218,6 +265,8 @@ class Matcher:
         self._labels = labels
         self._terms = terms
         self._case_forms = case_forms
+        self._senses = senses
+        self._unspaced = unspaced if len(unspaced) else None
 
     @classmethod
     def build(cls, entries: Iterable[Entry]) -> Matcher:
@@ -252,7 +301,7 @@ class Matcher:
         term (a later mention of a linked term still covers its words), and
         `max_links` cuts the list. Offsets index `text`.
         """
-        if not text or not len(self._automaton):
+        if not text or not (len(self._automaton) or self._unspaced is not None):
             return []
         if max_links is not None and max_links <= 0:
             return []
@@ -273,9 +322,10 @@ class Matcher:
         first_only: bool,
         max_links: int | None,
         skip_terms: Collection[int],
+        refused: list[Refusal] | None = None,
     ) -> list[Match]:
         skipped = self._skipped_values(skip_terms) if skip_terms else frozenset()
-        found = self._scan(prepared, skipped, skip_terms)
+        found = self._scan(prepared, skipped, skip_terms, refused)
         pairs = iter(found)
 
         original = prepared.original
@@ -330,6 +380,7 @@ class Matcher:
         prepared: PreparedText,
         skipped: frozenset[int],
         skip_terms: Collection[int],
+        refused: list[Refusal] | None = None,
     ) -> list[int]:
         """Leftmost-longest candidates: start in the marked text, value, ...
 
@@ -355,11 +406,15 @@ class Matcher:
         spaces_max = _SPACES_MAX
         folded_count = prepared.folded.count
         resolve = self._resolve
-        for end, value in self._automaton.iter(prepared.marked):
+        candidates = self._automaton.iter(prepared.marked)
+        if self._unspaced is not None:
+            shifted = ((e + 1, v) for e, v in self._unspaced.iter(prepared.marked))
+            candidates = heapq.merge(candidates, shifted, key=itemgetter(0))
+        for end, value in candidates:
             start = end - (value & mask)
             if value & check or skipped and value in skipped:
                 if value & _COMPLEX or skipped and value in skipped:
-                    value = resolve(value, start, end, prepared, skip_terms)
+                    value = resolve(value, start, end, prepared, skip_terms, refused)
                     if value is None:
                         continue
                 elif folded_count(" ", start - 1, end - 1) != (
@@ -389,6 +444,7 @@ class Matcher:
         end: int,
         prepared: PreparedText,
         skip_terms: Collection[int],
+        refused: list[Refusal] | None = None,
     ) -> int | None:
         """The option a checked key stands for at marked[start:end], if any."""
         choices = self._options.get(value)
@@ -400,15 +456,100 @@ class Matcher:
             return None if self._terms[index] in skip_terms else value
         folded = prepared.folded[start - 1 : end - 1]
         surface = None
+        o_start = o_end = 0
         for option, index, form in choices:
             if folded != form or self._terms[index] in skip_terms:
                 continue
             forms = self._case_forms.get(index)
-            if forms is not None:
-                if surface is None:
-                    o_start, o_end = prepared.span(start, end)
-                    surface = case_form(prepared.original[o_start:o_end])
-                if surface not in forms:
+            rules = self._senses.get(index)
+            if surface is None and (forms is not None or rules is not None):
+                o_start, o_end = prepared.span(start, end)
+                surface = case_form(prepared.original[o_start:o_end])
+            if forms is not None and surface not in forms:
+                if refused is not None:
+                    refused.append(
+                        (o_start, o_end, index, "case: the label is case-sensitive")
+                    )
+                continue
+            if rules is not None:
+                why = rules.refusal(prepared.original, o_start, o_end)
+                if why is not None:
+                    if refused is not None:
+                        refused.append((o_start, o_end, index, "context rule: " + why))
                     continue
             return option
         return None
+
+    def explain(
+        self,
+        text: str,
+        *,
+        first_only: bool = True,
+        max_links: int | None = None,
+        skip_terms: Collection[int] = frozenset(),
+    ) -> list[Explained]:
+        """Every mention in `text`, linked or not, and why not (see `Explained`).
+
+        The linked ones are exactly what `find` returns with the same options.
+        """
+        if not text or not (len(self._automaton) or self._unspaced is not None):
+            return []
+        prepared = PreparedText(text)
+        linked = (
+            []
+            if max_links is not None and max_links <= 0
+            else self._find(prepared, first_only, max_links, skip_terms)
+        )
+        refused: list[Refusal] = []
+        everything = self._find(prepared, False, None, (), refused)
+        report = [
+            Explained(m.start, m.end, m.text, m.term_id, m.label, True, None)
+            for m in linked
+        ]
+        taken = {(m.start, m.end, m.term_id) for m in linked}
+        first_linked: dict[int, int] = {}
+        for m in linked:
+            first_linked.setdefault(m.term_id, m.start)
+        spans = sorted((m.start, m.end) for m in linked)
+        for m in everything:
+            if (m.start, m.end, m.term_id) in taken:
+                continue
+            if m.term_id in skip_terms:
+                why = "skip: the caller left this term out"
+            elif first_only and first_linked.get(m.term_id, m.start) < m.start:
+                why = "first mention only: linked earlier"
+            elif _overlaps(spans, m.start, m.end):
+                why = "overlaps a linked mention"
+            elif max_links is not None:
+                why = "max_links: the limit was reached"
+            else:  # the words went to another label once skipped terms were out
+                why = "overlaps a mention of a skipped term"
+            report.append(
+                Explained(m.start, m.end, m.text, m.term_id, m.label, False, why)
+            )
+            spans.append((m.start, m.end))
+        spans.sort()
+        seen = set()
+        for start, end, index, why in refused:
+            key = (start, end, index)
+            if key in seen or _overlaps(spans, start, end):
+                continue
+            seen.add(key)
+            report.append(
+                Explained(
+                    start,
+                    end,
+                    text[start:end],
+                    self._terms[index],
+                    self._labels[index],
+                    False,
+                    why,
+                )
+            )
+        report.sort(key=lambda e: (e.start, e.end))
+        return report
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """True if [start, end) overlaps one of `spans` (a report's few mentions)."""
+    return any(s < end and start < e for s, e in spans)

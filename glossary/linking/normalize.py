@@ -106,3 +106,29 @@ def folds_alone(char: str) -> bool:
     if not unicodedata.is_normalized("NFKC", char):
         return False
     return len(char.translate(FOLD_TABLE).casefold()) == 1
+
+
+# Scripts written without spaces between words: Thai, Lao, Myanmar, Khmer,
+# kana and Han ideographs. Korean is written with spaces and is not here.
+_UNSPACED_RANGES = (
+    (0x0E00, 0x0EFF),
+    (0x1000, 0x109F),
+    (0x1780, 0x17FF),
+    (0x3040, 0x30FF),
+    (0x31F0, 0x31FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x3134F),
+)
+
+
+@lru_cache(maxsize=4096)
+def is_unspaced(char: str) -> bool:
+    """True for a character of a script written without spaces between words.
+
+    A label in such a script matches inside running text of it (中文 in
+    我们学习中文), where a Latin label still needs word boundaries.
+    """
+    code = ord(char)
+    return any(low <= code <= high for low, high in _UNSPACED_RANGES)

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 
 from ..linking.normalize import normalize_label
 from ..models import Alias, Term
+from .citations.live import citations_follow_change
 from .rules import (
     check_label_free,
     label_owner,
@@ -58,6 +59,7 @@ def alias_add(
         _check_alias_label(term, label, alias=None)
         alias = Alias(term=term, label=label, kind=kind, case_sensitive=case_sensitive)
         save_alias(alias)
+        citations_follow_change(term_ids=[term.pk])
     return alias
 
 
@@ -70,6 +72,9 @@ def alias_update(*, alias: Alias, label: str, kind: str, case_sensitive: bool) -
         if stored.kind == Alias.Kind.PREFERRED:
             raise ValidationError(PREFERRED_FOLLOWS_LABEL)
         _check_alias_label(stored.term, label, alias=stored)
+        citations_follow_change(
+            term_ids=[stored.term_id], removed_labels=[stored.label]
+        )
         stored.label, stored.kind, stored.case_sensitive = label, kind, case_sensitive
         save_alias(stored)
     alias.label, alias.kind, alias.case_sensitive = label, kind, case_sensitive
@@ -103,6 +108,10 @@ def aliases_delete(*, aliases: Iterable[Alias]) -> int:
             )
         for alias in stored:
             alias.delete()  # one history row each
+        citations_follow_change(
+            term_ids={alias.term_id for alias in stored},
+            removed_labels=[alias.label for alias in stored],
+        )
     return len(stored)
 
 
@@ -125,6 +134,9 @@ def term_set_aliases(*, term: Term, aliases: Iterable[str | AliasSpec]) -> bool:
         for key, alias in existing.items():
             if key not in wanted:
                 alias.delete()
+                citations_follow_change(
+                    term_ids=[term.pk], removed_labels=[alias.label]
+                )
                 changed = True
         for key, spec in wanted.items():
             current = existing.get(key)

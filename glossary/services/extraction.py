@@ -1,14 +1,14 @@
-"""Propose candidate terms from episodes, and keep automatic citations current.
+"""Propose candidate terms from episodes.
 
-Both read everything they need in a fixed number of queries, run the pure
-extraction or linker over plain data, and write in one short transaction.
+Reads everything it needs in a fixed number of queries, runs the pure
+extraction over plain data, and writes in one short transaction. Automatic
+citations are kept current by `services.citations.refresh`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -26,20 +26,16 @@ from django.db.models import (
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ..extraction import PER_EPISODE, Candidate, extract_candidates
-from ..linking import Entry, Matcher
 from ..linking.normalize import normalize_label
 from ..models import (
     Alias,
     CandidateScore,
-    Citation,
     Episode,
     GlossaryVersion,
     Person,
     Segment,
     Term,
 )
-from ..transcripts.quotes import quote_around
-from ..transcripts.timing import time_at
 from .merge import terms_merge
 from .rules import free_slug, slug_base, term_slugs_taken
 
@@ -65,14 +61,6 @@ class ProposalResult:
     updated: list[Term] = field(default_factory=list)
     unchanged: int = 0
     skipped: int = 0  # already a draft, published or rejected term, or an alias
-
-
-@dataclass
-class RefreshResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    deleted: int = 0
 
 
 def _episodes_with_segments(episodes: Sequence[Episode] | None) -> list[Episode]:
@@ -346,88 +334,3 @@ def _unique_slug(label: str, taken: set[str]) -> str:
     slug = free_slug(slug_base(label, fallback="term"), taken)
     taken.add(slug)
     return slug
-
-
-def citations_refresh(
-    *,
-    terms: Sequence[Term] | None = None,
-    episodes: Sequence[Episode] | None = None,
-    progress: Progress = _no_progress,
-) -> RefreshResult:
-    """Rebuild automatic citations of non-rejected terms from segment text.
-
-    Idempotent: rows that still match are left alone (ids and featured flags
-    kept), new mentions are added, automatic citations no longer said are
-    deleted unless featured. Manual citations are never touched.
-    """
-    scope = Term.objects.proposable()
-    if terms is not None:
-        scope = scope.filter(pk__in=[t.pk for t in terms])
-    entries = [
-        Entry(label=label, term_id=term_id, case_sensitive=case_sensitive)
-        for label, term_id, case_sensitive in Alias.objects.filter(
-            term__in=scope
-        ).values_list("label", "term_id", "case_sensitive")
-    ]
-    matcher = Matcher(entries)
-    term_ids = set(scope.values_list("pk", flat=True))
-    loaded = _episodes_with_segments(episodes)
-
-    wanted: dict[tuple[int, int, int | None], Citation] = {}
-    for episode in progress(loaded):
-        segments = list(episode.segments.all())
-        for segment, following in pairwise([*segments, None]):
-            next_start = following.start if following else None
-            for match in matcher.find(segment.text, first_only=False):
-                wanted[(match.term_id, segment.pk, match.start)] = Citation(
-                    term_id=match.term_id,
-                    episode=episode,
-                    segment=segment,
-                    seconds=time_at(
-                        match.start,
-                        start=segment.start,
-                        text_length=len(segment.text),
-                        marks=segment.marks,
-                        next_start=next_start,
-                    ),
-                    approximate=not any(o == match.start for o, _ in segment.marks),
-                    start_char=match.start,
-                    end_char=match.end,
-                    surface=match.text[:200],
-                    quote=quote_around(segment.text, match.start, match.end),
-                )
-
-    existing = Citation.objects.filter(episode__in=loaded)
-    if terms is not None:
-        existing = existing.filter(term__in=scope)
-    result = RefreshResult()
-    fields = ["seconds", "approximate", "end_char", "surface", "quote"]
-    to_update, to_delete = [], []
-    for citation in existing.only(
-        "id", "term_id", "segment_id", "source", "featured", *fields, "start_char"
-    ):
-        key = (citation.term_id, citation.segment_id, citation.start_char)
-        fresh = wanted.pop(key, None)
-        if citation.source == Citation.Source.MANUAL:
-            continue
-        if fresh is None:
-            if not citation.featured or citation.term_id not in term_ids:
-                to_delete.append(citation.pk)
-            continue
-        if any(getattr(citation, f) != getattr(fresh, f) for f in fields):
-            for f in fields:
-                setattr(citation, f, getattr(fresh, f))
-            to_update.append(citation)
-        else:
-            result.unchanged += 1
-
-    with transaction.atomic():
-        Citation.objects.filter(pk__in=to_delete).delete()
-        Citation.objects.bulk_update(to_update, fields, batch_size=1000)
-        Citation.objects.bulk_create(wanted.values(), batch_size=1000)
-    result.created, result.updated, result.deleted = (
-        len(wanted),
-        len(to_update),
-        len(to_delete),
-    )
-    return result

@@ -20,7 +20,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from ..models import Appearance, Citation, Episode, Person, Segment, Show
+from ..linking.placement import place_mention
+from ..models import (
+    Appearance,
+    Citation,
+    CitationSuppression,
+    Episode,
+    Person,
+    Segment,
+    Show,
+)
 from ..permissions import require_ingest
 from ..transcripts import (
     Limits,
@@ -31,8 +40,8 @@ from ..transcripts import (
 )
 from ..transcripts.labels import is_placeholder
 from ..transcripts.speakers import match_speaker
-from ..transcripts.timing import time_at
-from .extraction import RefreshResult, citations_refresh
+from .citations import RefreshResult, citations_refresh
+from .citations.suppressions import nearest_occurrence, suppressions_relocate
 from .locks import hold_or_refuse
 from .rules import unique_episode_slug, unique_person_slug, unique_show_slug
 
@@ -555,6 +564,7 @@ def _replace_segments(
     gone = [segment for order, segment in old.items() if order >= len(new)]
 
     moved_citations = _relocate_citations(text_changed + gone, new, result)
+    moved_suppressions = suppressions_relocate(stale=text_changed + gone, new=new)
     Segment.objects.bulk_update(changed, fields)
     result.segments_updated = len(changed)
     result.segments_created = len(Segment.objects.bulk_create(new[len(old) :]))
@@ -562,8 +572,12 @@ def _replace_segments(
         # Spans were cleared before the segments changed (the database checks
         # every span against its segment's text); set them now.
         Citation.objects.bulk_update(
-            moved_citations, ["segment", "start_char", "end_char", "seconds", "quote"]
+            moved_citations,
+            ["segment", "start_char", "end_char", "seconds", "approximate", "quote"],
         )
+    CitationSuppression.objects.bulk_update(
+        moved_suppressions, ["segment", "start_char", "end_char", "seconds"]
+    )
     Segment.objects.filter(pk__in=[segment.pk for segment in gone]).delete()
     result.segments_deleted = len(gone)
 
@@ -598,23 +612,31 @@ def _relocate_citations(
     )
     moved, dropped = [], []
     for citation in citations:
-        place = _nearest_occurrence(citation, new, taken)
+        place = nearest_occurrence(
+            citation.surface,
+            citation.seconds,
+            new,
+            taken=taken,
+            term_id=citation.term_id,
+        )
         if place:
             segment, start = place
             taken.add((citation.term_id, segment.order, start))
-            citation.segment = segment
-            citation.start_char, citation.end_char = (
+            index = new.index(segment)
+            placed = place_mention(
+                segment.text,
                 start,
                 start + len(citation.surface),
-            )
-            index = new.index(segment)
-            citation.seconds = time_at(
-                start,
-                start=segment.start,
-                text_length=len(segment.text),
+                segment_start=segment.start,
+                start_estimated=segment.start_estimated,
                 marks=segment.marks,
+                segment_end=segment.end,
                 next_start=starts[index + 1] if index + 1 < len(new) else None,
             )
+            citation.segment = segment
+            citation.start_char, citation.end_char = placed.start, placed.end
+            citation.seconds, citation.approximate = placed.seconds, placed.approximate
+            citation.quote = placed.quote
             moved.append(citation)
         elif citation.source == Citation.Source.AUTO and not citation.featured:
             dropped.append(citation.pk)
@@ -625,23 +647,3 @@ def _relocate_citations(
     Citation.objects.filter(pk__in=dropped).delete()
     result.citations_moved, result.citations_dropped = len(moved), len(dropped)
     return moved
-
-
-def _nearest_occurrence(
-    citation: Citation,
-    new: list[Segment],
-    taken: set[tuple[int, int, int | None]],
-) -> tuple[Segment, int] | None:
-    surface = citation.surface
-    if not surface:
-        return None
-    best: tuple[float, Segment, int] | None = None
-    for segment in new:
-        position = segment.text.find(surface)
-        while position != -1:
-            distance = abs(segment.start - citation.seconds)
-            free = (citation.term_id, segment.order, position) not in taken
-            if free and (best is None or distance < best[0]):
-                best = (distance, segment, position)
-            position = segment.text.find(surface, position + 1)
-    return (best[1], best[2]) if best else None

@@ -21,7 +21,8 @@ from django.utils import timezone
 from ..models import Episode, Job, Show, Term
 from ..permissions import require_job
 from ..wikipedia import Status, make_client
-from .extraction import citations_refresh, terms_propose_candidates
+from .citations import citations_refresh
+from .extraction import terms_propose_candidates
 from .feed_import import ItemOutcome, show_import_feed
 from .wikipedia import WikipediaTally, term_fetch_wikipedia
 

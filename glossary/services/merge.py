@@ -20,8 +20,10 @@ from ..models import (
     TermRedirect,
     WikipediaArticle,
 )
+from .citations.live import citations_follow_change
 from .rules import TERM_TEXT_FIELDS
 from .terms import copy_term_fields
+from .vocabulary import broader_cycles, named_path
 
 
 def terms_merge(*, survivor: Term, others: Iterable[Term]) -> Term:
@@ -65,6 +67,7 @@ def terms_merge(*, survivor: Term, others: Iterable[Term]) -> Term:
         target.save()
         Term.objects.filter(pk__in=ids).delete()
         GlossaryVersion.objects.bump()
+        citations_follow_change(term_ids=[target.pk])
     copy_term_fields(target, survivor)
     return survivor
 
@@ -127,6 +130,12 @@ def _merge_relations(target: Term, merged: list[Term]) -> None:
         target.broader.add(*(broader - excluded))
     if narrower - excluded:
         target.narrower.add(*(narrower - excluded))
+    cycles = broader_cycles()
+    if cycles:
+        raise ValidationError(
+            "The merge would make a broader term also narrower: "
+            + "; ".join(named_path(cycle) for cycle in cycles)
+        )
 
 
 def _merge_fields(target: Term, merged: list[Term]) -> None:

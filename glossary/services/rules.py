@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Container
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.text import slugify
 
 from ..linking.normalize import normalize_label
@@ -41,12 +42,22 @@ SLUG_LENGTH = 180
 # Labels: one label names one term.
 
 
-def label_owner(label: str, *, exclude: Term | None = None) -> Term | None:
-    """The term a label already names (one label names one term), if any."""
+def label_owner(
+    label: str, *, exclude: Term | None = None, case_sensitive: bool = False
+) -> Term | None:
+    """The term a label already names (one label names one term), if any.
+
+    Labels with the same key clash unless one of them is case-sensitive and
+    they differ in case: "Meta" (case-sensitive) and "meta" may name two
+    terms (the database says the same: `alias_one_term_per_label`).
+    """
     key = normalize_label(label)
     if not key:
         return None
-    aliases = Alias.objects.filter(normalized=key).select_related("term")
+    same = Q(label=label.strip())
+    if not case_sensitive:
+        same |= Q(case_sensitive=False)
+    aliases = Alias.objects.filter(same, normalized=key).select_related("term")
     if exclude is not None and exclude.pk is not None:
         aliases = aliases.exclude(term=exclude)
     alias = aliases.first()

@@ -24,6 +24,7 @@ from simple_history.utils import bulk_update_with_history
 from ..linking.normalize import normalize_label
 from ..models import Alias, GlossaryVersion, Term, TermRedirect
 from .aliases import AliasSpec, alias_specs, save_alias
+from .citations.live import citations_follow_change
 from .rules import (
     EDITABLE_TERM_FIELDS,
     TERM_TEXT_FIELDS,
@@ -34,6 +35,7 @@ from .rules import (
     term_has_definition,
     unique_term_slug,
 )
+from .vocabulary import check_broader
 
 #: Statuses `terms_set_status` moves terms to; publishing has its own rules.
 SETTABLE_STATUSES = frozenset(
@@ -126,6 +128,7 @@ def term_create(
             term.related.set(related)
         if broader:
             term.broader.set(broader)
+        citations_follow_change(term_ids=[term.pk])
     return term
 
 
@@ -149,6 +152,7 @@ def term_update(*, term: Term, expected_version: int, **fields: Any) -> Term:
         broader = fields.pop("broader", None)
         previous_status = current.status
         before = {name: getattr(current, name) for name in ("label", "slug", *fields)}
+        previous_label = current.label
         for name, value in fields.items():
             setattr(current, name, value.strip() if name in TERM_TEXT_FIELDS else value)
         if label is not None and label.strip() != current.label:
@@ -167,7 +171,12 @@ def term_update(*, term: Term, expected_version: int, **fields: Any) -> Term:
         if related is not None:
             current.related.set([t for t in related if t.pk != current.pk])
         if broader is not None:
-            current.broader.set([t for t in broader if t.pk != current.pk])
+            check_broader(term=current, broader=broader)
+            current.broader.set(broader)
+        if current.status != previous_status or current.label != previous_label:
+            citations_follow_change(
+                term_ids=[current.pk], removed_labels=[previous_label]
+            )
     copy_term_fields(current, term)
     return term
 
@@ -348,6 +357,7 @@ def terms_publish(*, terms: Iterable[Term]) -> PublishResult:
                 term.published_at = now
                 to_publish.append(term)
         _bulk_save(to_publish, ["status", "published_at"], now, reason="Published")
+        citations_follow_change(term_ids=[term.pk for term in to_publish])
     result.published = to_publish
     return result
 
@@ -374,6 +384,7 @@ def terms_set_status(*, terms: Iterable[Term], status: str) -> list[Term]:
             now,
             reason=f"Status set to {Term.Status(status).label.lower()}",
         )
+        citations_follow_change(term_ids=[term.pk for term in changed])
     return changed
 
 

@@ -13,7 +13,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from glossary.services.extraction import citations_refresh, terms_propose_candidates
+from glossary.services.citations import citations_refresh
+from glossary.services.extraction import terms_propose_candidates
 from glossary.services.glossary_file import glossary_load_file
 from glossary.services.ingest import episode_ingest_transcript
 

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from glossary.models import Term
-from glossary.services.extraction import citations_refresh
+from glossary.services.citations import citations_refresh
 
 
 class Command(BaseCommand):

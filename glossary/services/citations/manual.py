@@ -1,9 +1,9 @@
 """Editors' own citations: a place an episode discusses a term, picked by hand.
 
-Automatic citations come from extraction (`services/extraction.py`); these
-are the ones an editor adds or flags. A manual citation's time and quote are
-computed the way automatic ones are: the mention's own time, interpolated
-between the known times around it, and the sentence around it.
+Automatic citations come from the refresh (`refresh.py`); these are the ones
+an editor adds or flags. A manual citation is placed by the rule automatic
+ones are (`linking.placement`): the mention's own time, interpolated between
+the known times around it, and the sentence around it.
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
-from ..linking import Entry, Matcher
-from ..models import Alias, Citation, Segment, Term
-from ..transcripts.quotes import quote_around
-from ..transcripts.timing import time_at
+from ...linking import Entry, Matcher
+from ...matchers import label_entries
+from ...models import Citation, CitationSuppression, Segment, Term
+from .refresh import placed_citation
 
 
 def citation_build_manual(
@@ -48,11 +49,8 @@ def citation_build_manual(
         )
     _check_not_cited(term, segment, start_char)
 
-    if start_char is None or end_char is None:
-        seconds, approximate = segment.start, segment.start_estimated
-        quote = quote_around(text, 0, 0)
-        surface = ""
-    else:
+    following = None
+    if segment.end is None:
         following = (
             Segment.objects.filter(
                 episode_id=segment.episode_id, order__gt=segment.order
@@ -61,28 +59,16 @@ def citation_build_manual(
             .values_list("start", flat=True)
             .first()
         )
-        seconds = time_at(
-            start_char,
-            start=segment.start,
-            text_length=len(text),
-            marks=segment.marks,
-            next_start=following,
-        )
-        approximate = not any(int(o) == start_char for o, _ in segment.marks)
-        quote = quote_around(text, start_char, end_char)
-        surface = text[start_char:end_char][:200]
-    return Citation(
-        term=term,
-        episode_id=segment.episode_id,
+    citation = placed_citation(
+        term_id=term.pk,
         segment=segment,
-        seconds=max(seconds, 0.0),
-        approximate=approximate,
-        start_char=start_char,
-        end_char=end_char,
-        surface=surface,
-        quote=quote,
+        start=start_char,
+        end=end_char,
+        next_start=following,
         source=Citation.Source.MANUAL,
     )
+    citation.term = term
+    return citation
 
 
 def citation_add_manual(
@@ -120,27 +106,51 @@ def citation_update(*, citation: Citation, featured: bool) -> Citation:
 
 
 def citation_delete(*, citation: Citation) -> None:
-    """Remove a citation (an automatic one comes back if extraction finds it again)."""
+    """Remove a citation; an automatic one is "not this mention" from now on."""
     citations_delete(citations=[citation])
 
 
 def citations_delete(*, citations: Iterable[Citation]) -> int:
-    """Remove citations, all or none; returns how many were removed."""
+    """Remove citations, all or none; returns how many were removed.
+
+    Deleting an automatic citation records a `CitationSuppression` for its
+    term and span, so no refresh brings it back (and a re-ingest moves the
+    suppression with its words). A manual one is simply removed.
+    """
     with transaction.atomic():
-        deleted, _ = Citation.objects.filter(
-            pk__in=[citation.pk for citation in citations]
-        ).delete()
+        stored = list(
+            Citation.objects.select_for_update().filter(
+                pk__in=[citation.pk for citation in citations]
+            )
+        )
+        CitationSuppression.objects.bulk_create(
+            [
+                CitationSuppression(
+                    term_id=c.term_id,
+                    segment_id=c.segment_id,
+                    start_char=c.start_char,
+                    end_char=c.end_char,
+                    surface=c.surface,
+                    seconds=c.seconds,
+                )
+                for c in stored
+                if c.source == Citation.Source.AUTO
+                and c.start_char is not None
+                and c.end_char is not None
+            ],
+            ignore_conflicts=True,
+        )
+        deleted, _ = Citation.objects.filter(pk__in=[c.pk for c in stored]).delete()
     return deleted
 
 
 def _first_mention(term: Term, text: str) -> tuple[int | None, int | None]:
-    labels = Alias.objects.filter(term=term).values_list("label", "case_sensitive")
-    entries = [
-        Entry(label=label, term_id=term.pk, case_sensitive=case_sensitive)
-        for label, case_sensitive in labels
-    ]
-    if not entries:
-        entries = [Entry(label=term.label, term_id=term.pk)]
+    """The first place `text` names the term by one of its own labels.
+
+    An editor picking the term means this term, even where the refresh would
+    give the words to a longer label of another term.
+    """
+    entries = label_entries(Q(term=term)) or [Entry(label=term.label, term_id=term.pk)]
     matches = Matcher(entries).find(text, first_only=True)
     if not matches:
         return None, None
@@ -177,7 +187,7 @@ def passage_find(*, episode_slug: str, words: str) -> Segment | None:
     segments = Segment.objects.filter(episode__slug=episode_slug).order_by("order")
     needle = words.strip().strip("…").split()[0]
     for segment in segments.filter(text__icontains=needle).only(
-        "pk", "text", "episode_id", "order", "start", "start_estimated", "marks"
+        "pk", "text", "episode_id", "order", "start", "end", "start_estimated", "marks"
     ):
         if pattern.search(segment.text):
             return segment
