@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SEED := fixtures/retort-ep04-developing-llms.txt
 
-.PHONY: install lock run worker test lint format migrations-check bench
+.PHONY: install lock run worker test lint format migrations-check bench fuzz
 
 $(STAMP):
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,3 +59,7 @@ migrations-check: install
 bench: install
 	for script in bench/*_bench.py; do \
 	  $(PY) $$script $$([ $$script = bench/api_bench.py ] && echo --quick) || exit 1; done
+
+fuzz: install ## The write side's fuzzing at a high example count (CI runs few).
+	KB_FUZZ_EXAMPLES=$${KB_FUZZ_EXAMPLES-2000} $(PY) -m pytest -p no:warnings \
+	  tests/test_fuzz_write.py tests/test_transcripts_fuzz.py $(PYTEST_ARGS)

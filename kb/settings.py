@@ -15,6 +15,7 @@ from environs import validate
 
 from kb.env import BASE_DIR, env
 from kb.logs import JSON_FORMATTER
+from kb.net import trusted_networks
 
 DEBUG = env.bool("DEBUG", False)
 
@@ -152,6 +153,7 @@ if env.bool("KB_BEHIND_TLS_PROXY", False):
 # and login lockouts key on it; see kb/net.py). The old count of proxies
 # trusted any sender and is refused.
 KB_TRUSTED_PROXIES = env.names("KB_TRUSTED_PROXIES", "")
+trusted_networks(tuple(KB_TRUSTED_PROXIES))  # refuses a non-address at start-up
 if os.environ.get("KB_NUM_PROXIES"):  # retired; not read as a setting
     raise ImproperlyConfigured(
         "KB_NUM_PROXIES is gone: list the proxies' addresses in KB_TRUSTED_PROXIES."
@@ -203,6 +205,8 @@ if redis_url:
     IMPORT_EXPORT_TMP_STORAGE_CLASS = "glossary.import_export.SharedTmpStorage"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long a process leaves an unreachable Redis alone before trying again.
+KB_CACHE_RETRY_SECONDS = env.float("KB_CACHE_RETRY_SECONDS", 5.0)
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 

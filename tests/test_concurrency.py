@@ -146,3 +146,38 @@ def test_a_second_import_while_one_runs_is_refused_and_writes_nothing():
 def _dsn() -> dict:
     params = connection.get_connection_params()
     return {k: params.get(k) for k in ("dbname", "host", "port", "user")}
+
+
+def test_two_crossed_merges_at_once_leave_one_term():
+    from django.core.exceptions import ValidationError
+
+    from glossary.models import Term
+    from glossary.services.merge import terms_merge
+    from tests.factories import make_term
+
+    a, b = make_term("open weights"), make_term("open models")
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def merge(survivor, other):
+        start.wait()
+        try:
+            terms_merge(survivor=survivor, others=[other])
+            outcomes.append("merged")
+        except ValidationError as error:
+            outcomes.append(error.messages[0])
+        except Exception as error:  # a deadlock or an IntegrityError
+            outcomes.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=merge, args=pair) for pair in ((a, b), (b, a))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert "merged" in outcomes
+    assert len(outcomes) == 2
+    other = next(o for o in outcomes if o != "merged")
+    assert "no longer exist" in other, other
+    assert Term.objects.count() == 1

@@ -16,7 +16,13 @@ from django.core.cache import caches
 from django.test import Client, override_settings
 
 from kb.cache import mark_up
-from tests.factories import make_citation, make_term, seed_episode, segment_saying
+from tests.factories import (
+    make_citation,
+    make_term,
+    new_glossary_version,
+    seed_episode,
+    segment_saying,
+)
 from tests.redis_server import free_port, private_redis, redis_caches
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +45,7 @@ def glossary():
     episode = seed_episode()
     term = make_term("open source")
     make_citation(term, segment_saying(episode, "open source"))
+    new_glossary_version()  # a version no rolled-back test left a linker for
     return episode
 
 

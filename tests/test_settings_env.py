@@ -36,6 +36,7 @@ def start_with(**variables):
     ("name", "value"),
     [
         ("KB_LOGIN_FAILURE_LIMIT", "five"),
+        ("KB_TRUSTED_PROXIES", "proxy.example"),
         ("DEBUG", "maybe"),
         ("KB_MAX_BODY_BYTES", "1MB"),
         ("KB_LOG_FORMAT", "xml"),

@@ -23,11 +23,13 @@ from .serializers import ErrorSerializer
 DESCRIPTIONS = {
     400: "Invalid parameters or form fields; `fields` names them.",
     401: "No valid token (writes need `Authorization: Token <key>`).",
-    403: "The token's user is not staff.",
+    403: "The token's user may not do this (the episode permissions, as in the admin).",
     404: "No such resource, page or format.",
+    409: "The same episode is being ingested by another request; try again.",
     413: "The request body is too large.",
     415: "Unsupported request body type.",
     429: "Too many requests; `Retry-After` says when to try again.",
+    503: "The database is unavailable; `Retry-After` says when to try again.",
 }
 READ_HEADERS = {
     "ETag": "Validator for `If-None-Match`.",
@@ -60,9 +62,11 @@ def error_statuses(method: str, operation: dict[str, Any]) -> list[int]:
     can name a missing page, slug or `?format=` (404), and one that takes
     parameters other than `format` can be given bad ones (400). A write can
     be invalid (400), too large (413) or of the wrong type (415), and one
-    that refuses anonymous callers can refuse a token's user too (403).
+    that refuses anonymous callers can refuse a token's user too (403) or be
+    busy with the same episode (409). Any call can find the database down
+    (503).
     """
-    statuses = {401, 429}
+    statuses = {401, 429, 503}
     if method == "GET":
         statuses.add(404)
         if any(
@@ -73,7 +77,7 @@ def error_statuses(method: str, operation: dict[str, Any]) -> list[int]:
     else:
         statuses |= {400, 413, 415}
         if {} not in operation.get("security", [{}]):
-            statuses.add(403)
+            statuses |= {403, 409}
     return sorted(statuses)
 
 
@@ -110,7 +114,7 @@ def _document_operation(method: str, operation: dict[str, Any], error_ref: str) 
             },
             "description": DESCRIPTIONS[status],
         }
-        if status == 429:
+        if status in (429, 503):
             response = _with_headers(response, {"Retry-After": dict(RETRY_AFTER)})
         responses.setdefault(str(status), response)
 

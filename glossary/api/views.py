@@ -260,7 +260,9 @@ class TranscriptUploadView(APIView):
         "editors may update episodes, not create them. 201 when the episode is "
         "new, 200 otherwise; a file that cannot be parsed is a 400 naming the "
         "line, and nothing is written.",
-        request=TranscriptUploadSerializer,
+        # A file travels only in multipart (the form parser is there for the
+        # JSON 413 of an oversized form body, not for uploads).
+        request={"multipart/form-data": TranscriptUploadSerializer},
         responses={201: IngestResultSerializer, 200: IngestResultSerializer},
     )
     def post(self, request: Request) -> Response:
