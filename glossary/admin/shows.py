@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
@@ -84,8 +84,8 @@ class ShowAdmin(admin.ModelAdmin):
             raise PermissionDenied
         try:
             job = job_enqueue(kind=SHOW_JOBS[which], show=show, user=request.user)
-        except ValueError as error:
-            self.message_user(request, str(error), messages.ERROR)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
             return HttpResponseRedirect(
                 reverse("admin:glossary_show_change", args=[show.pk])
             )

@@ -31,6 +31,7 @@ from ..transcripts.labels import is_placeholder
 from ..transcripts.speakers import match_speaker
 from ..transcripts.timing import time_at
 from .extraction import RefreshResult, citations_refresh
+from .slugs import unique_slug
 
 
 @dataclass
@@ -173,7 +174,10 @@ def episode_ingest_transcript(
             _refuse_number_of_another_episode(show_row, number, show is not None)
             episode = Episode(
                 show=show_row,
-                slug=slug or _unique_episode_slug(_episode_slug(number, title)),
+                slug=slug
+                or unique_slug(
+                    Episode, _episode_slug(number, title), fallback="episode"
+                ),
                 guid=guid or "",
             )
         elif episode.transcript_sha256 == checksum and (
@@ -223,31 +227,19 @@ def show_for_ingest(show: Show | str | None) -> Show:
     if show:
         title = " ".join(show.split())
         found = Show.objects.filter(title=title).first()
-        return found or Show.objects.create(title=title, slug=_unique_show_slug(title))
+        return found or Show.objects.create(
+            title=title, slug=unique_slug(Show, title, fallback="show")
+        )
     shows = list(Show.objects.all()[:6])
     if len(shows) == 1:
         return shows[0]
     if not shows:
         title = settings.KB_SHOW_NAME
-        return Show.objects.create(title=title, slug=_unique_show_slug(title))
+        return Show.objects.create(
+            title=title, slug=unique_slug(Show, title, fallback="show")
+        )
     names = ", ".join(repr(s.title) for s in shows[:5])
     raise ValidationError(f"kb holds several shows ({names}...): name the show.")
-
-
-def _unique_show_slug(title: str) -> str:
-    base = slugify(title)[:190] or "show"
-    slug, n = base, 2
-    while Show.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
-def _unique_episode_slug(base: str) -> str:
-    base = base or "episode"
-    slug, n = base, 2
-    while Episode.objects.filter(slug=slug).exists():
-        slug, n = f"{base[:190]}-{n}", n + 1
-    return slug
 
 
 def _episode_slug(number: int | None, title: str) -> str:
@@ -404,7 +396,9 @@ def _people_for(
         person = people.get(credit.name)
         if person is None:
             person = Person.objects.create(
-                name=credit.name, slug=_unique_person_slug(credit.name), bio=credit.bio
+                name=credit.name,
+                slug=unique_slug(Person, credit.name, fallback="person"),
+                bio=credit.bio,
             )
             people[person.name] = person
             result.people_created.append(person.name)
@@ -428,7 +422,9 @@ def _people_for(
         )
         person = people.get(name) if name else None
         if person is None:
-            person = Person.objects.create(name=label, slug=_unique_person_slug(label))
+            person = Person.objects.create(
+                name=label, slug=unique_slug(Person, label, fallback="person")
+            )
             people[label] = person
             result.people_created.append(label)
         if label != person.name and label not in person.short_names:
@@ -459,7 +455,7 @@ def _placeholder_people(
             person, made = Person.objects.get_or_create(
                 name=name,
                 defaults={
-                    "slug": _unique_person_slug(name),
+                    "slug": unique_slug(Person, name, fallback="person"),
                     "is_placeholder": True,
                 },
             )
@@ -468,14 +464,6 @@ def _placeholder_people(
         Appearance.objects.get_or_create(episode=episode, person=person)
         people[label] = person
     return people
-
-
-def _unique_person_slug(name: str) -> str:
-    base = slugify(name)[:190] or "person"
-    slug, n = base, 2
-    while Person.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def _replace_segments(
