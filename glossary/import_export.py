@@ -6,6 +6,12 @@ to terms by slug. Saving goes through the term services, so an import obeys
 the same rules as the term page (one label names one term, a published term
 has a definition, the history records each change); a row that breaks one
 is reported, and nothing is imported.
+
+Cells a spreadsheet would run as a formula (starting `=`, `+`, `-`, `@`, a
+tab or a carriage return: `=HYPERLINK(...)`, `+cmd|...`) are exported with a
+leading `'`, which spreadsheets show as text (OWASP's advice; the library's
+own setting only drops a leading `=`). An import takes that quote off
+again, so an export imports back unchanged.
 """
 
 from __future__ import annotations
@@ -15,20 +21,61 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from import_export import fields, resources, widgets
+from import_export.tmp_storages import CacheStorage
 
 from .linking.normalize import normalize_label
 from .models import Alias, Term
-from .services.terms import (
-    has_definition,
+from .services.aliases import term_set_aliases
+from .services.locks import hold_or_refuse
+from .services.rules import (
+    NEEDS_DEFINITION,
     label_owner,
     label_taken_message,
-    slug_is_free,
-    term_create,
-    term_set_aliases,
-    term_update,
+    slug_taken_message,
+    term_has_definition,
+    term_slug_is_free,
 )
+from .services.terms import term_create, term_update
 
 ALIAS_SEPARATOR = "|"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: Any) -> Any:
+    """A cell as text a spreadsheet will not evaluate."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def restore_formula(value: Any) -> Any:
+    """`neutralise_formula` undone, for a cell read back from an export."""
+    if (
+        isinstance(value, str)
+        and value[:1] == "'"
+        and value[1:].startswith(FORMULA_STARTS)
+    ):
+        return value[1:]
+    return value
+
+
+class ImportFileLost(ValueError):
+    """The file waiting between preview and confirm cannot be read back."""
+
+
+class SharedTmpStorage(CacheStorage):
+    """The import's waiting file in the shared cache (several app servers
+    must all see it), saying so when the cache has lost it or is down
+    (kb.cache answers a miss) instead of failing on `None`."""
+
+    def read(self):
+        data = super().read()
+        if data is None:
+            raise ImportFileLost(
+                "The uploaded file is no longer available (the shared cache is "
+                "unavailable or it expired): choose the file and import it again."
+            )
+        return data
 
 
 class AliasesWidget(widgets.Widget):
@@ -92,6 +139,27 @@ class TermResource(resources.ModelResource):
         use_transactions = True
         clean_model_instances = True
 
+    def import_data(self, dataset, dry_run=False, *args, **kwargs):
+        self._dry_run = dry_run
+        return super().import_data(dataset, dry_run, *args, **kwargs)
+
+    def before_import(self, dataset, **kwargs) -> None:
+        # Two imports at once would interleave their checks and writes (a
+        # slug free for both, then taken twice): one import at a time, the
+        # second told so (a base error of the result). Previews only read.
+        if not getattr(self, "_dry_run", False):
+            hold_or_refuse(
+                ["glossary-import"],
+                busy="Another glossary import is running; try again when it ends.",
+            )
+
+    def export_field(self, field, instance, **kwargs):
+        return neutralise_formula(super().export_field(field, instance, **kwargs))
+
+    def before_import_row(self, row, **kwargs) -> None:
+        for key, value in list(row.items()):
+            row[key] = restore_formula(value)
+
     def _row_aliases(self, row: dict[str, Any]) -> list[str] | None:
         if "aliases" not in row:
             return None
@@ -123,15 +191,12 @@ class TermResource(resources.ModelResource):
         )
         if owner is not None:
             errors.setdefault("label", label_taken_message(instance.label, owner))
-        if instance.slug and not slug_is_free(instance.slug, term=instance):
-            errors.setdefault(
-                "slug",
-                f"The address “{instance.slug}” is an old address of another term.",
-            )
-        if instance.status == Term.Status.PUBLISHED and not has_definition(instance):
-            errors.setdefault(
-                "status", "A published term needs a definition or a short definition."
-            )
+        if instance.slug and not term_slug_is_free(instance.slug, term=instance):
+            errors.setdefault("slug", slug_taken_message(instance.slug))
+        if instance.status == Term.Status.PUBLISHED and not term_has_definition(
+            instance
+        ):
+            errors.setdefault("status", NEEDS_DEFINITION)
         problems = []
         for label in self._row_aliases(getattr(self, "_current_row", {})) or []:
             other = label_owner(label, exclude=instance)

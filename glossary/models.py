@@ -204,6 +204,10 @@ class Episode(models.Model):
                 condition=Q(duration__isnull=True) | Q(duration__gte=0),
                 name="episode_duration_not_negative",
             ),
+            # Readers' URLs and the sitemap are built from it.
+            models.CheckConstraint(
+                condition=~Q(slug=""), name="episode_slug_not_empty"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -280,9 +284,18 @@ class Segment(models.Model):
         return f"{self.episode} @ {self.start:.0f}s ({self.speaker_label or 'unknown'})"
 
 
+#: "Has a definition" in SQL (the publishing rule's constraint and filters);
+#: `services.rules.has_definition` is the same rule in Python.
+HAS_DEFINITION = ~Q(short_definition="") | ~Q(definition="")
+
+
 class TermQuerySet(models.QuerySet):
     def published(self) -> TermQuerySet:
         return self.filter(status=Term.Status.PUBLISHED)
+
+    def defined(self) -> TermQuerySet:
+        """Terms with a definition or a short definition."""
+        return self.filter(HAS_DEFINITION)
 
     def proposable(self) -> TermQuerySet:
         """Terms whose mentions are cited: everything but rejected ones."""
@@ -343,9 +356,7 @@ class Term(models.Model):
                 name="term_status_valid",
             ),
             models.CheckConstraint(
-                condition=~Q(status="published")
-                | ~Q(short_definition="")
-                | ~Q(definition=""),
+                condition=~Q(status="published") | HAS_DEFINITION,
                 name="term_published_has_definition",
             ),
         ]

@@ -1,11 +1,13 @@
-"""Definitions are Markdown written by editors; readers get sanitised HTML.
+"""How stored things are shown: Markdown as safe HTML, seconds as a clock.
+
+Definitions are Markdown written by editors; readers get sanitised HTML.
 
 Two locks, each enough on its own for the usual attacks: markdown-it-py runs
 with raw HTML off (a `<script>` in the source comes out as text) and its
 link validator refuses `javascript:`, `vbscript:`, `file:` and `data:`
 destinations; then nh3 (ammonia) keeps only an allow-list of tags and
 attributes and only http, https and mailto URLs. Nothing here needs Django,
-so the admin preview, the API and the pages can all call it.
+so the admin, the API and the pages all call it.
 """
 
 from __future__ import annotations
@@ -90,3 +92,18 @@ def render_markdown(text: str) -> str:
     tokens = md.parse(text, env)
     _shift_headings(tokens)
     return _cleaner().clean(md.renderer.render(tokens, md.options, env)).strip()
+
+
+def clock(seconds: float) -> str:
+    """ "12:34", or "1:02:03" past the hour: how players show times."""
+    total = max(0, int(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def play_url(audio_url: str, seconds: float) -> str | None:
+    """The audio from that second on (a W3C media fragment), if there is audio."""
+    if not audio_url:
+        return None
+    return f"{audio_url.split('#', 1)[0]}#t={max(0, int(seconds))}"

@@ -16,6 +16,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
 from .models import Alias, Appearance, Citation, Episode, Segment, Term, TermRedirect
+from .rendering import clock
 
 # Columns of an episode a page shows; the transcript file is left out.
 EPISODE_FIELDS = (
@@ -51,14 +52,6 @@ def _people() -> Prefetch:
         ),
         to_attr="appearances",
     )
-
-
-def clock(seconds: float) -> str:
-    """ "12:34", or "1:02:03" past the hour: how players show times."""
-    total = max(0, int(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 # --------------------------------------------------------------------------

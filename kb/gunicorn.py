@@ -1,25 +1,32 @@
 """gunicorn settings: `gunicorn -c kb/gunicorn.py kb.wsgi`.
 
-Every value can be overridden from the environment.
+Every value can be overridden from the environment (read by `kb.env`, so a
+bad value names its variable).
 """
 
 import multiprocessing
-import os
+import sys
+from pathlib import Path
 
-bind = os.environ.get("KB_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("KB_THREADS", "1"))
-timeout = int(os.environ.get("KB_WORKER_TIMEOUT", "30"))
+# gunicorn loads this file by path, before `--chdir`: make `kb` importable.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from kb.env import env  # noqa: E402
+from kb.logs import gunicorn_logconfig  # noqa: E402
+
+bind = env.str("KB_BIND", "127.0.0.1:8000")
+workers = env.int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
+threads = env.int("KB_THREADS", 1)
+timeout = env.int("KB_WORKER_TIMEOUT", 30)
 graceful_timeout = 30
 keepalive = 5
 # Recycle workers now and then so no slow leak can grow without bound.
-max_requests = int(os.environ.get("KB_MAX_REQUESTS", "5000"))
+max_requests = env.int("KB_MAX_REQUESTS", 5000)
 max_requests_jitter = max_requests // 10
 # Addresses of the proxies allowed to set X-Forwarded-* headers.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-accesslog = os.environ.get("KB_ACCESS_LOG", "-")
-errorlog = "-"
-access_log_format = (
-    '{"time": "%(t)s", "remote": "%(h)s", "request": "%(r)s", "status": %(s)s, '
-    '"bytes": "%(B)s", "duration_ms": %(M)s, "agent": "%(a)s"}'
-)
+forwarded_allow_ips = env.str("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Every line JSON (python-json-logger, kb/logs.py): gunicorn's own lines on
+# standard error, one per request on standard output or in KB_ACCESS_LOG.
+logconfig_dict = gunicorn_logconfig(env.str("KB_ACCESS_LOG", "-"))
+# The human-readable message of an access record (the JSON has the fields).
+access_log_format = '%(h)s "%(r)s" %(s)s'

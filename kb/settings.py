@@ -1,4 +1,6 @@
-"""Settings for kb, all from the environment (see the README's table).
+"""Settings for kb, all from the environment (see `.env.example` and the
+README's table), read and cast by `kb.env`: a value that does not parse
+stops start-up with an error naming the variable.
 
 Defaults suit a developer machine: with no `DATABASE_URL` the demo runs on an
 SQLite file; production sets `DEBUG=0`, `SECRET_KEY`, `ALLOWED_HOSTS` and a
@@ -6,38 +8,23 @@ PostgreSQL `DATABASE_URL`.
 """
 
 import os
-from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from environs import validate
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from kb.env import BASE_DIR, env
+from kb.logs import JSON_FORMATTER
 
+DEBUG = env.bool("DEBUG", False)
 
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [
-        item.strip()
-        for item in os.environ.get(name, default).split(",")
-        if item.strip()
-    ]
-
-
-DEBUG = env_bool("DEBUG", False)
-
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = env.str("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for local development).")
     SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+ALLOWED_HOSTS = env.names("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -99,13 +86,20 @@ TEMPLATES = [
 ]
 
 # PostgreSQL in tests and production; an SQLite file for the no-setup demo.
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
-}
+# (Lower case: not a setting, so the URL's password never shows on an error page.)
+database_url = env.str("DATABASE_URL", "") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            database_url,
+            conn_max_age=env.int("CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        )
+    }
+except ValueError as error:  # dj-database-url's errors do not name the setting
+    message = f"DATABASE_URL is not a database URL: {error}"
+    raise ImproperlyConfigured(message) from error
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -119,12 +113,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
+TIME_ZONE = env.str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("KB_STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = env.path("KB_STATIC_ROOT", BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -136,30 +130,34 @@ STORAGES = {
 }
 
 # Security. Strict unless DEBUG is on: `check --deploy` passes as configured.
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_HSTS_SECONDS = int(
-    os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000")
-)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_TRUSTED_ORIGINS = env.names("CSRF_TRUSTED_ORIGINS", "")
 # Trust X-Forwarded-Proto only when a proxy that sets it is configured.
-if env_bool("KB_BEHIND_TLS_PROXY", False):
+if env.bool("KB_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# How many proxies append to X-Forwarded-For in front of kb; the client's
-# address is read that many entries from the right, so a forged header
-# cannot choose it (throttles and login lockouts key on it).
-KB_NUM_PROXIES = int(os.environ.get("KB_NUM_PROXIES", "0"))
+# The proxies in front of kb (addresses or networks, comma-separated):
+# X-Forwarded-For is read only on requests that arrive from one of them, so
+# a client reaching gunicorn directly cannot choose its address (throttles
+# and login lockouts key on it; see kb/net.py). The old count of proxies
+# trusted any sender and is refused.
+KB_TRUSTED_PROXIES = env.names("KB_TRUSTED_PROXIES", "")
+if os.environ.get("KB_NUM_PROXIES"):  # retired; not read as a setting
+    raise ImproperlyConfigured(
+        "KB_NUM_PROXIES is gone: list the proxies' addresses in KB_TRUSTED_PROXIES."
+    )
 
 # Request bodies: the link endpoint takes up to 1 MB of JSON.
-DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("KB_MAX_BODY_BYTES", str(1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("KB_MAX_BODY_BYTES", 1024 * 1024)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -180,7 +178,7 @@ CONTENT_SECURITY_POLICY = {
 
 # Admin login throttle (django-axes): a username at one address is locked out
 # for an hour after five failures.
-AXES_FAILURE_LIMIT = int(os.environ.get("KB_LOGIN_FAILURE_LIMIT", "5"))
+AXES_FAILURE_LIMIT = env.int("KB_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "kb.net.client_ip"
@@ -188,16 +186,20 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 # A shared cache (Redis) when configured, so every app process agrees.
-if os.environ.get("REDIS_URL"):
+redis_url = env.str("REDIS_URL", "")
+if redis_url:
+    # Fail soft (kb/cache.py): Redis down is no cache, logged, never a 500;
+    # short timeouts so an unreachable host costs little.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
+            "BACKEND": "kb.cache.FailSoftRedisCache",
+            "LOCATION": redis_url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
     }
     # An import's file waits between preview and confirm; with several app
     # servers it must wait somewhere they all see.
-    IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+    IMPORT_EXPORT_TMP_STORAGE_CLASS = "glossary.import_export.SharedTmpStorage"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
@@ -205,7 +207,7 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # The API (glossary/api): JSON only, read by anyone, written with a staff
 # token; pages capped at 100 items; every error one JSON shape. Rates are per
-# client address (KB_NUM_PROXIES decides which one); an empty rate turns that
+# client address (kb.net.client_ip decides which one); an empty rate turns that
 # throttle off.
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -223,14 +225,13 @@ REST_FRAMEWORK = {
         "glossary.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "anon": os.environ.get("KB_API_ANON_RATE", "1200/minute") or None,
-        "user": os.environ.get("KB_API_USER_RATE", "6000/minute") or None,
+        "anon": env.str("KB_API_ANON_RATE", "1200/minute") or None,
+        "user": env.str("KB_API_USER_RATE", "6000/minute") or None,
     },
-    "NUM_PROXIES": KB_NUM_PROXIES,
     "DEFAULT_PAGINATION_CLASS": "glossary.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "glossary.api.schema.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "glossary.api.errors.exception_handler",
 }
 
@@ -248,6 +249,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Errors, caching headers and empty parameters for every operation
+    # (glossary/api/schema.py), then the library's own enum hook.
+    "POSTPROCESSING_HOOKS": [
+        "glossary.api.schema.document_errors_and_caching",
+        "drf_spectacular.hooks.postprocess_schema_enums",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -262,7 +269,7 @@ SPECTACULAR_SETTINGS = {
 # Cross-origin reads for the show-notes site (django-cors-headers): only the
 # origins listed in KB_CORS_ALLOWED_ORIGINS ("https://shownotes.example.org,
 # http://localhost:5173"), only under /api/, never with cookies.
-CORS_ALLOWED_ORIGINS = env_list("KB_CORS_ALLOWED_ORIGINS")
+CORS_ALLOWED_ORIGINS = env.names("KB_CORS_ALLOWED_ORIGINS", "")
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST"]
@@ -282,50 +289,53 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "rename_fields": {
-                "asctime": "time",
-                "levelname": "level",
-                "name": "logger",
-            },
-        },
+        "json": JSON_FORMATTER,
         "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": os.environ.get("KB_LOG_FORMAT", "text" if DEBUG else "json"),
+            "formatter": env.str(
+                "KB_LOG_FORMAT",
+                "text" if DEBUG else "json",
+                validate=validate.OneOf(["json", "text"]),
+            ),
         }
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.log_level("LOG_LEVEL", "INFO")},
 }
 
 # kb's own settings.
-KB_SHOW_NAME = os.environ.get("KB_SHOW_NAME", "The Retort")
-KB_TRANSCRIPT_MAX_BYTES = int(
-    os.environ.get("KB_TRANSCRIPT_MAX_BYTES", str(20 * 1024 * 1024))
-)
+KB_SHOW_NAME = env.str("KB_SHOW_NAME", "The Retort")
+KB_TRANSCRIPT_MAX_BYTES = env.int("KB_TRANSCRIPT_MAX_BYTES", 20 * 1024 * 1024)
+# How long rendered API bodies are reused (keyed by their ETag).
+KB_API_CACHE_SECONDS = env.int("KB_API_CACHE_SECONDS", 300)
+# What one transcript may hold (glossary/transcripts/limits.py), so the work
+# on a file is bounded; and the largest file ingested inside a web request
+# (the API and admin upload), larger ones go through `manage.py
+# ingest_transcript`, well within gunicorn's worker timeout.
+KB_TRANSCRIPT_MAX_SECONDS = env.float("KB_TRANSCRIPT_MAX_SECONDS", 172800.0)
+KB_TRANSCRIPT_MAX_SEGMENTS = env.int("KB_TRANSCRIPT_MAX_SEGMENTS", 100000)
+KB_TRANSCRIPT_MAX_SPEAKERS = env.int("KB_TRANSCRIPT_MAX_SPEAKERS", 500)
+KB_TRANSCRIPT_MAX_PEOPLE = env.int("KB_TRANSCRIPT_MAX_PEOPLE", 200)
+KB_UPLOAD_MAX_BYTES = env.int("KB_UPLOAD_MAX_BYTES", 4 * 1024 * 1024)
 
 # Wikipedia enrichment: who kb says it is (Wikimedia asks for a contact), and
 # how long answers are reused without a request (0 turns the cache off).
-KB_WIKIPEDIA_USER_AGENT = os.environ.get(
+KB_WIKIPEDIA_USER_AGENT = env.str(
     "KB_WIKIPEDIA_USER_AGENT",
     "kb/0.1 (https://github.com/kb-glossary/kb; kb@example.org)",
 )
-KB_WIKIPEDIA_CACHE_SECONDS = int(os.environ.get("KB_WIKIPEDIA_CACHE_SECONDS", "86400"))
-KB_WIKIPEDIA_MISS_CACHE_SECONDS = int(
-    os.environ.get("KB_WIKIPEDIA_MISS_CACHE_SECONDS", "3600")
-)
+KB_WIKIPEDIA_CACHE_SECONDS = env.int("KB_WIKIPEDIA_CACHE_SECONDS", 86400)
+KB_WIKIPEDIA_MISS_CACHE_SECONDS = env.int("KB_WIKIPEDIA_MISS_CACHE_SECONDS", 3600)
 
 # show: importing a show from its podcast feed (issue 13). A feed or
 # transcript host is the outside world: every request is bounded.
-KB_FEED_MAX_BYTES = int(os.environ.get("KB_FEED_MAX_BYTES", str(20 * 1024 * 1024)))
-KB_FEED_MAX_ITEMS = int(os.environ.get("KB_FEED_MAX_ITEMS", "5000"))
-KB_FETCH_TIMEOUT_SECONDS = float(os.environ.get("KB_FETCH_TIMEOUT_SECONDS", "20"))
-KB_FETCH_MAX_REDIRECTS = int(os.environ.get("KB_FETCH_MAX_REDIRECTS", "5"))
-KB_FETCH_USER_AGENT = os.environ.get(
+KB_FEED_MAX_BYTES = env.int("KB_FEED_MAX_BYTES", 20 * 1024 * 1024)
+KB_FEED_MAX_ITEMS = env.int("KB_FEED_MAX_ITEMS", 5000)
+KB_FETCH_TIMEOUT_SECONDS = env.float("KB_FETCH_TIMEOUT_SECONDS", 20.0)
+KB_FETCH_MAX_REDIRECTS = env.int("KB_FETCH_MAX_REDIRECTS", 5)
+KB_FETCH_USER_AGENT = env.str(
     "KB_FETCH_USER_AGENT",
     "kb/0.1 podcast glossary feed importer (https://github.com/kb-glossary/kb)",
 )

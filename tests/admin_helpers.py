@@ -9,7 +9,8 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from glossary.models import Alias, Citation, Episode, Person, Segment, Term
-from glossary.services.terms import AliasSpec, term_create
+from glossary.services.aliases import AliasSpec
+from glossary.services.terms import term_create
 
 from .factories import make_show
 

@@ -1,13 +1,21 @@
 """Episodes in the admin: metadata editable, segments read-only with times."""
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from glossary.models import Episode, Segment
+from glossary.models import Appearance, Episode, Person, Segment
 
-from .admin_helpers import form_data, logged_in, make_episode, make_user
+from .admin_helpers import (
+    cite,
+    form_data,
+    logged_in,
+    make_episode,
+    make_term,
+    make_user,
+)
 
 
 def change_url(episode):
@@ -61,6 +69,17 @@ class EpisodeAdminTests(TestCase):
         assert episode.audio_url == "https://media.example.com/ep1-v2.mp3"
         assert episode.slug == "ep-1"  # read-only: public addresses stay
         assert episode.segments.count() == 2
+
+    def test_changes_the_role_of_a_person_in_the_episode(self):
+        nathan = Person.objects.get(name="Nathan")
+        Appearance.objects.create(episode=self.episode, person=nathan)
+        page = self.client.get(change_url(self.episode))
+        response = self.client.post(
+            change_url(self.episode),
+            form_data(page, **{"appearance_set-0-role": "host"}),
+        )
+        assert response.status_code == 302
+        assert Appearance.objects.get(person=nathan).role == "host"
 
     def test_saving_a_long_episode_posts_no_field_per_segment(self):
         Segment.objects.bulk_create(
@@ -167,3 +186,38 @@ class TranscriptUploadTests(TestCase):
             "A: hi\n",
         )
         assert response.status_code == 403
+
+
+class PeopleDeleteTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.boss = get_user_model().objects.create_superuser("boss", password="x")
+        cls.episode = make_episode()
+        cls.term = make_term("Open source")
+        cite(cls.term, cls.episode.segments.get(order=0))
+
+    def test_removes_a_person_from_the_episode(self):
+        for person in Person.objects.all():
+            Appearance.objects.create(episode=self.episode, person=person)
+        client = logged_in(self.boss)
+        page = client.get(change_url(self.episode))
+        response = client.post(
+            change_url(self.episode),
+            form_data(page, **{"appearance_set-0-DELETE": "on"}),
+        )
+        assert response.status_code == 302
+        assert Appearance.objects.filter(episode=self.episode).count() == 1
+        assert Person.objects.count() == 2
+
+    def test_delete_selected_people_keeps_what_they_said(self):
+        response = logged_in(self.boss).post(
+            reverse("admin:glossary_person_changelist"),
+            {
+                "action": "delete_selected",
+                "_selected_action": [p.pk for p in Person.objects.all()],
+                "post": "yes",
+            },
+        )
+        assert response.status_code == 302
+        assert not Person.objects.exists()
+        assert Segment.objects.filter(speaker__isnull=True).count() == 3

@@ -8,6 +8,7 @@ from django.urls import reverse
 from glossary.models import (
     Alias,
     Citation,
+    GlossaryVersion,
     Segment,
     Term,
     TermRedirect,
@@ -198,6 +199,81 @@ class BulkActionTests(TestCase):
     def test_merge_needs_two_terms(self):
         response = self.act("merge_terms", [self.defined])
         assert "at least two" in " ".join(messages_of(response))
+
+
+class DeleteTests(TestCase):
+    """Every way the admin deletes goes through a service, and keeps the rules."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("editor")  # the Editor group: it has delete_alias
+        cls.term = make_term("Large language model", aliases=["LLM", "LLMs"])
+        cls.preferred = Alias.objects.get(term=cls.term, kind="preferred")
+        cls.other = Alias.objects.get(term=cls.term, label="LLM")
+        episode = make_episode()
+        cls.citations = [
+            cite(cls.term, segment, 0, 3) for segment in episode.segments.all()
+        ]
+
+    def setUp(self):
+        self.client = logged_in(self.editor)
+
+    def delete_url(self, model, obj):
+        return reverse(f"admin:glossary_{model}_delete", args=[obj.pk])
+
+    def delete_selected(self, model, objs):
+        return self.client.post(
+            reverse(f"admin:glossary_{model}_changelist"),
+            {
+                "action": "delete_selected",
+                "_selected_action": [obj.pk for obj in objs],
+                "post": "yes",
+            },
+        )
+
+    def test_an_editor_cannot_open_the_delete_page_of_a_preferred_label(self):
+        assert self.editor.has_perm("glossary.delete_alias")
+        url = self.delete_url("alias", self.preferred)
+        assert self.client.get(url).status_code == 403
+        assert self.client.post(url, {"post": "yes"}).status_code == 403
+        assert labels_of(self.term)["Large language model"] == "preferred"
+
+    def test_delete_selected_refuses_labels_that_include_a_preferred_one(self):
+        response = self.delete_selected("alias", [self.preferred, self.other])
+        assert response.status_code == 403
+        assert set(labels_of(self.term)) == {"Large language model", "LLM", "LLMs"}
+
+    def test_another_label_is_deleted_from_its_own_page(self):
+        response = self.client.post(
+            self.delete_url("alias", self.other), {"post": "yes"}
+        )
+        assert response.status_code == 302
+        assert set(labels_of(self.term)) == {"Large language model", "LLMs"}
+
+    def test_deleting_a_term_takes_its_labels_and_moves_the_glossary_version(self):
+        version = GlossaryVersion.objects.current()
+        url = self.delete_url("term", self.term)
+        page = self.client.get(url)
+        assert page.status_code == 200
+        assert not page.context["perms_lacking"]
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(url, {"post": "yes"})
+        assert response.status_code == 302
+        assert not Term.objects.filter(pk=self.term.pk).exists()
+        assert not Alias.objects.filter(term_id=self.term.pk).exists()
+        assert GlossaryVersion.objects.current() > version
+
+    def test_delete_selected_deletes_the_selected_terms(self):
+        kept = make_term("Open source")
+        response = self.delete_selected("term", [self.term])
+        assert response.status_code == 302
+        assert list(Term.objects.all()) == [kept]
+
+    def test_delete_selected_deletes_exactly_the_selected_citations(self):
+        first, *rest = self.citations
+        response = self.delete_selected("citation", rest)
+        assert response.status_code == 302
+        assert list(Citation.objects.all()) == [first]
 
 
 class TermPageTests(TestCase):

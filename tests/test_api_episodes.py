@@ -249,7 +249,10 @@ class GlossaryJsonLdTests(ApiTestCase):
 class TranscriptUploadTests(ApiTestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.staff_token = make_token(staff=True)
+        # Uploads need the episode permissions a superuser has (test_permissions).
+        cls.staff_token = make_token(
+            make_user("uploader", staff=True, is_superuser=True)
+        )
         cls.user_token = make_token(make_user("reader"))
 
     def upload(self, token=None, **fields):

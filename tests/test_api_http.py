@@ -11,7 +11,12 @@ from django.utils.http import http_date
 
 from glossary.api import errors
 from glossary.models import Citation, GlossaryVersion
-from tests.factories import make_citation, make_token, new_glossary_version
+from tests.factories import (
+    make_citation,
+    make_token,
+    make_user,
+    new_glossary_version,
+)
 from tests.test_api_terms import ApiTestCase, build_api_glossary
 
 SHOW_NOTES = "https://shownotes.example.org"
@@ -211,7 +216,10 @@ class ErrorShapeTests(ApiTestCase):
     @classmethod
     def setUpTestData(cls):
         cls.g = build_api_glossary()
-        cls.staff_token = make_token(staff=True)
+        # Uploads need the episode permissions a superuser has (test_permissions).
+        cls.staff_token = make_token(
+            make_user("uploader", staff=True, is_superuser=True)
+        )
 
     def error(self, response, status):
         assert response.status_code == status, response.content

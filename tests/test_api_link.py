@@ -163,7 +163,7 @@ class LinkErrorTests(TestCase):
 
 
 @override_settings(
-    KB_NUM_PROXIES=1,
+    KB_TRUSTED_PROXIES=["10.0.0.1"],
     REST_FRAMEWORK={
         **__import__("django.conf").conf.settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"anon": "2/minute", "user": None},
@@ -188,6 +188,19 @@ class ThrottleBehindAProxyTests(TestCase):
         statuses = [
             self.post(f"198.51.100.{n}, 203.0.113.5").status_code for n in range(3)
         ]
+        assert statuses == [200, 200, 429]
+
+    def test_forged_addresses_sent_around_the_proxy_share_one_count(self):
+        def direct(forwarded):
+            return self.client.post(
+                URL,
+                json.dumps({"text": "x"}),
+                content_type="application/json",
+                HTTP_X_FORWARDED_FOR=forwarded,
+                REMOTE_ADDR="203.0.113.99",
+            )
+
+        statuses = [direct(f"198.51.100.{n}").status_code for n in range(3)]
         assert statuses == [200, 200, 429]
 
     def test_another_real_client_behind_the_same_proxy_has_its_own_count(self):

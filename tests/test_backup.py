@@ -115,3 +115,67 @@ def test_restoring_a_missing_file_fails_clearly(tmp_path):
     )
     assert done.returncode == 1
     assert "no such backup file" in done.stderr
+
+
+def run_manage(database_url, *args):
+    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "1"}
+    env["DJANGO_SETTINGS_MODULE"] = "kb.settings"
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+def test_restore_refuses_a_database_with_data_and_says_what_it_holds(
+    postgres_databases, tmp_path
+):
+    source, target = postgres_databases
+    manage(source, "migrate", "--noinput")
+    backup = tmp_path / "empty.dump"
+    manage(source, "backup", str(backup))
+    manage(target, "migrate", "--noinput")
+    manage(target, "load_demo")
+    before = postgres_counts(target)
+
+    done = run_manage(target, "restore", str(backup))
+
+    assert done.returncode == 1
+    assert "not empty: it holds 1 episodes, 77 segments" in done.stderr
+    assert "--replace" in done.stderr
+    assert postgres_counts(target) == before
+
+
+def test_restore_with_replace_says_what_it_replaced(postgres_databases, tmp_path):
+    source, target = postgres_databases
+    manage(source, "migrate", "--noinput")
+    backup = tmp_path / "empty.dump"
+    manage(source, "backup", str(backup))
+    manage(target, "migrate", "--noinput")
+    manage(target, "load_demo")
+
+    out = manage(target, "restore", str(backup), "--replace")
+
+    assert "Replaced 1 episodes, 77 segments" in out
+    assert postgres_counts(target)["glossary_segment"] == 0
+
+
+def test_a_failed_backup_leaves_the_previous_one_whole(postgres_databases, tmp_path):
+    source, _ = postgres_databases
+    manage(source, "migrate", "--noinput")
+    backup = tmp_path / "kb.dump"
+    manage(source, "backup", str(backup))
+    previous = backup.read_bytes()
+    # The server goes away: pg_dump fails (it truncates its --file first).
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE "{source.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+    done = run_manage(source, "backup", str(backup))
+
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert backup.read_bytes() == previous
+    assert [p.name for p in tmp_path.iterdir()] == ["kb.dump"]

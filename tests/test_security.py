@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client, RequestFactory, TestCase, override_settings
 
@@ -95,7 +96,7 @@ class HealthTests(TestCase):
     def test_healthz_reports_the_database(self):
         response = self.client.get("/healthz")
         assert response.status_code == 200
-        assert response.json() == {"status": "ok", "database": "ok"}
+        assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
         assert "no-cache" in response["Cache-Control"]
 
 
@@ -124,6 +125,22 @@ class LoginLockoutTests(TestCase):
         assert locked.status_code == 429
         assert "_auth_user_id" not in client.session
 
+    @override_settings(KB_TRUSTED_PROXIES=["10.0.0.1"])
+    def test_changing_forged_addresses_around_the_proxy_does_not_evade_the_lockout(
+        self,
+    ):
+        client = Client()
+        statuses = [
+            client.post(
+                "/admin/login/?next=/admin/",
+                {"username": "editor", "password": "wrong"},
+                REMOTE_ADDR="203.0.113.9",
+                HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+            ).status_code
+            for n in range(4)
+        ]
+        assert statuses == [200, 200, 429, 429]
+
     def test_a_good_password_before_the_limit_logs_in(self):
         client = Client()
         self.login(client, "wrong")
@@ -138,16 +155,42 @@ class ClientAddressTests(TestCase):
             "/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR=remote
         )
 
-    @override_settings(KB_NUM_PROXIES=0)
+    @override_settings(KB_TRUSTED_PROXIES=[])
     def test_without_proxies_the_forwarded_header_is_ignored(self):
         assert client_ip(self.request("198.51.100.1")) == "10.0.0.2"
 
-    @override_settings(KB_NUM_PROXIES=1)
+    @override_settings(KB_TRUSTED_PROXIES=["10.0.0.2"])
     def test_behind_one_proxy_the_last_hop_is_the_client(self):
         request = self.request("1.2.3.4, 5.6.7.8, 198.51.100.7")
         assert client_ip(request) == "198.51.100.7"
 
-    @override_settings(KB_NUM_PROXIES=2)
-    def test_behind_two_proxies_the_second_hop_from_the_right_is_the_client(self):
+    @override_settings(KB_TRUSTED_PROXIES=["10.0.0.0/8"])
+    def test_behind_two_proxies_the_first_untrusted_hop_from_the_right_is_the_client(
+        self,
+    ):
         request = self.request("1.2.3.4, 198.51.100.7, 10.0.0.1")
         assert client_ip(request) == "198.51.100.7"
+
+    @override_settings(KB_TRUSTED_PROXIES=["10.0.0.1"])
+    def test_a_client_reaching_gunicorn_directly_cannot_choose_its_address(self):
+        # The connection is not from the proxy: the header is the client's claim.
+        request = self.request("198.51.100.7", remote="203.0.113.9")
+        assert client_ip(request) == "203.0.113.9"
+
+    @override_settings(KB_TRUSTED_PROXIES=["10.0.0.2"])
+    def test_garbage_in_the_header_falls_back_to_the_proxy_s_address(self):
+        assert client_ip(self.request("not-an-address")) == "10.0.0.2"
+        assert client_ip(self.request("")) == "10.0.0.2"
+
+    @override_settings(KB_TRUSTED_PROXIES=["::1", "10.0.0.2"])
+    def test_ipv6_proxies_and_clients_are_read_alike(self):
+        assert client_ip(self.request("2001:db8::7", remote="::1")) == "2001:db8::7"
+
+
+def test_a_proxy_setting_that_is_not_an_address_stops_the_app():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from kb.net import trusted_networks
+
+    with pytest.raises(ImproperlyConfigured, match="proxy.example"):
+        trusted_networks(("10.0.0.1", "proxy.example"))

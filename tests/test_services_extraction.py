@@ -5,9 +5,17 @@ from pathlib import Path
 from django.test import TestCase
 
 from glossary.linking.normalize import normalize_label
-from glossary.models import Alias, Citation, GlossaryVersion, Segment, Term
+from glossary.models import (
+    Alias,
+    Citation,
+    GlossaryVersion,
+    Segment,
+    Term,
+    TermRedirect,
+)
 from glossary.services.extraction import citations_refresh, terms_propose_candidates
 from glossary.services.ingest import episode_ingest_transcript
+from glossary.services.terms import term_create, term_rename
 
 SEED = (
     Path(__file__).resolve().parent.parent
@@ -65,6 +73,23 @@ class ProposalTests(TestCase):
         Alias.objects.create(term=other, label="Civil Society")
         again = terms_propose_candidates()
         assert "civil society" not in {t.label for t in again.created}
+
+
+class CandidateSlugTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.episode = ingest_seed()
+
+    def test_a_new_candidate_never_takes_a_renamed_terms_old_address(self):
+        renamed = term_create(label="open source")
+        term_rename(term=renamed, label="Open-source AI")
+        assert TermRedirect.objects.get(old_slug="open-source").term == renamed
+
+        terms_propose_candidates()
+
+        candidate = Term.objects.get(label="open source")
+        assert candidate.slug == "open-source-2"
+        assert TermRedirect.objects.get(old_slug="open-source").term == renamed
 
 
 class CitationRefreshTests(TestCase):

@@ -13,17 +13,21 @@ from glossary.models import (
     TermRedirect,
     WikipediaArticle,
 )
-from glossary.services.terms import (
+from glossary.services.aliases import (
     AliasSpec,
-    TermConflict,
     alias_add,
     alias_delete,
     alias_update,
+    aliases_delete,
+    term_set_aliases,
+)
+from glossary.services.merge import terms_merge
+from glossary.services.terms import (
+    TermConflict,
     term_create,
     term_rename,
-    term_set_aliases,
     term_update,
-    terms_merge,
+    terms_delete,
     terms_publish,
     terms_set_status,
 )
@@ -363,6 +367,13 @@ class AliasTests(TestCase):
         with pytest.raises(ValidationError):
             alias_delete(alias=preferred)
 
+    def test_removing_labels_with_a_preferred_one_among_them_removes_none(self):
+        others = list(Alias.objects.filter(term=self.llm).exclude(kind="preferred"))
+        preferred = Alias.objects.get(term=self.llm, kind="preferred")
+        with pytest.raises(ValidationError, match="preferred label cannot be"):
+            aliases_delete(aliases=[*others, preferred])
+        assert set(labels_of(self.llm)) == {"Large language model", "LLM"}
+
     def test_set_aliases_replaces_the_other_labels(self):
         changed = term_set_aliases(term=self.llm, aliases=["LLM", "foundation model"])
         assert changed
@@ -372,3 +383,16 @@ class AliasTests(TestCase):
             "foundation model": "alternative",
         }
         assert not term_set_aliases(term=self.llm, aliases=["foundation model", "LLM"])
+
+
+class TermDeleteTests(TestCase):
+    def test_deletes_terms_with_their_labels_and_old_addresses(self):
+        kept = make_term("Open source")
+        gone = make_term("RLHF", aliases=["rlhf training"])
+        term_rename(term=gone, label="Preference tuning")
+        with self.captureOnCommitCallbacks(execute=True):
+            assert terms_delete(terms=[gone]) == 1
+        assert list(Term.objects.all()) == [kept]
+        assert not Alias.objects.filter(term_id=gone.pk).exists()
+        assert not TermRedirect.objects.exists()
+        assert gone.history.filter(history_type="-").exists()

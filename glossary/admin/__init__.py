@@ -1,15 +1,15 @@
 """Curation in the Django admin, shaped like Django's own admin modules.
 
 `forms`, `inlines`, `actions`, `filters` and `display` hold the parts; `terms`
-(terms, labels, citations), `episodes` (episodes, segments, people) and
-`wikipedia` (the term's Wikipedia page), `people` (naming and merging) and
-`shows` (feed import and the job list) register and wire them. Nothing here
+(terms and labels), `citations`, `episodes` (episodes and segments),
+`people` (naming and merging), `shows` (feed import and the job list) and
+`wikipedia` (the term's Wikipedia page) register and wire them. Nothing here
 writes by itself: every save, delete, action and import calls a service.
 """
 
 from django.contrib import admin
 
-from . import episodes, people, shows, terms  # noqa: F401  (registers the admins)
+from . import citations, episodes, people, shows, terms  # noqa: F401  (registers)
 
 # The review queue needs the width more than the app list needs a sidebar.
 admin.site.enable_nav_sidebar = False

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from ..models import Term
-from ..services.terms import terms_merge, terms_publish, terms_set_status
+from ..services.merge import terms_merge
+from ..services.terms import terms_publish, terms_set_status
 from ..services.wikipedia import WikipediaTally, term_fetch_wikipedia
 from ..wikipedia import Status, make_client
 from .wikipedia import STATUS_LEVELS

@@ -19,7 +19,8 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
 from ..models import Alias, Term
-from ..rendering import render_markdown
+from ..rendering import clock, play_url, render_markdown
+from ..services.rules import term_has_definition
 from .wikipedia import wikipedia_panel
 
 # Evidence columns read Term.evidence, a JSON dict written by extraction.
@@ -27,16 +28,9 @@ QUOTE_CHARS = 90
 SPEAKERS_SHOWN = 3
 
 
-def clock(seconds: float | None) -> str:
-    """`754.2` → `12:34`, `3723` → `1:02:03`."""
-    if seconds is None:
-        return "—"
-    whole = max(int(seconds), 0)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{secs:02d}"
-    return f"{minutes}:{secs:02d}"
+def time_shown(seconds: float | None) -> str:
+    """`754.2` → `12:34`, `3723` → `1:02:03`; a dash when there is no time."""
+    return "—" if seconds is None else clock(seconds)
 
 
 def audio_link(audio_url: str, seconds: float | None, *, approximate=False) -> str:
@@ -47,10 +41,8 @@ def audio_link(audio_url: str, seconds: float | None, *, approximate=False) -> s
     if not audio_url:
         return label
     return format_html(
-        '<a href="{}#t={}" target="_blank" rel="noopener" title="Play from here">'
-        "▶ {}</a>",
-        audio_url,
-        int(max(seconds, 0)),
+        '<a href="{}" target="_blank" rel="noopener" title="Play from here">▶ {}</a>',
+        play_url(audio_url, seconds),
         label,
     )
 
@@ -137,7 +129,7 @@ class TermColumns:
 
     @admin.display(description="defined", boolean=True)
     def defined(self, obj: Term) -> bool:
-        return bool(obj.short_definition.strip() or obj.definition.strip())
+        return term_has_definition(obj)
 
     # The term's page: read-only panels.
 

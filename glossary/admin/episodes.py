@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,10 +14,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from ..models import Episode, Segment
+from ..services.episodes import appearances_save
 from ..services.ingest import episode_ingest_transcript
+from ..services.uploads import upload_max_bytes, upload_too_large
 from ..transcripts import TranscriptError
-from .display import audio_link, clock
+from .display import audio_link, time_shown
 from .forms import TranscriptUploadForm
+from .guards import GuardedChangelist
 from .inlines import AppearanceInline
 
 
@@ -31,12 +33,12 @@ class SegmentAutocompleteView(AutocompleteJsonView):
         speaker = obj.speaker_label or "?"
         return {
             "id": str(getattr(obj, to_field_name)),
-            "text": f"{episode} {clock(obj.start)} {speaker}: {text}",
+            "text": f"{episode} {time_shown(obj.start)} {speaker}: {text}",
         }
 
 
 @admin.register(Episode)
-class EpisodeAdmin(admin.ModelAdmin):
+class EpisodeAdmin(GuardedChangelist, admin.ModelAdmin):
     list_display = [
         "title",
         "show",
@@ -92,6 +94,28 @@ class EpisodeAdmin(admin.ModelAdmin):
     change_list_template = "admin/glossary/episode/change_list.html"
     change_form_template = "admin/glossary/episode/change_form.html"
 
+    prepopulated_fields = {"slug": ["title"]}
+
+    def get_readonly_fields(self, request, obj=None):
+        # The slug is set once: on "Add episode" it is a required field made
+        # from the title (an empty one broke /episodes/ and the sitemap);
+        # afterwards readers' links depend on it.
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if obj is not None else [f for f in fields if f != "slug"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if obj is None else {}
+
+    def get_deleted_objects(self, objs, request):
+        # Segments have no admin actions of their own (no one may delete one
+        # by itself), but they go with their episode: only the permission to
+        # delete the episode is needed.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(
+            objs, request
+        )
+        perms_needed.discard(Segment._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
+
     def get_urls(self):
         upload = self.admin_site.admin_view(self.upload_view)
         return [
@@ -114,8 +138,13 @@ class EpisodeAdmin(admin.ModelAdmin):
         elif not self.has_add_permission(request):
             raise PermissionDenied
         form = TranscriptUploadForm(request.POST or None, request.FILES or None)
+        upload = None
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
+            if upload.size > upload_max_bytes():
+                form.add_error("file", upload_too_large(upload.size))
+                upload = None
+        if upload is not None:
             try:
                 result = episode_ingest_transcript(
                     data=upload.read(),
@@ -124,6 +153,7 @@ class EpisodeAdmin(admin.ModelAdmin):
                     audio_url=form.cleaned_data["audio_url"] or None,
                     episode=episode,
                     replace=form.cleaned_data["replace"],
+                    by=request.user,
                 )
             except TranscriptError as error:
                 form.add_error("file", f"{upload.name}: {error}")
@@ -142,12 +172,19 @@ class EpisodeAdmin(admin.ModelAdmin):
             "title": f"Upload a transcript for {episode}"
             if episode
             else "Upload a transcript",
-            "max_bytes": settings.KB_TRANSCRIPT_MAX_BYTES,
+            "max_bytes": upload_max_bytes(),
         }
         return TemplateResponse(request, "admin/glossary/episode/upload.html", context)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(num_segments=Count("segments"))
+
+    def save_formset(self, request, form, formset, change) -> None:
+        formset.save(commit=False)  # fills changed_objects and deleted_objects
+        appearances_save(
+            changed=[appearance for appearance, _ in formset.changed_objects],
+            deleted=formset.deleted_objects,
+        )
 
     @admin.display(description="segments", ordering="num_segments")
     def segment_count(self, obj: Episode) -> int:
@@ -155,7 +192,7 @@ class EpisodeAdmin(admin.ModelAdmin):
 
     @admin.display(description="length", ordering="duration")
     def length(self, obj: Episode) -> str:
-        return clock(obj.duration)
+        return time_shown(obj.duration)
 
     @admin.display(description="segments (from the transcript; read-only)")
     def segments_table(self, obj: Episode | None) -> str:
@@ -192,7 +229,7 @@ class EpisodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Segment)
-class SegmentAdmin(admin.ModelAdmin):
+class SegmentAdmin(GuardedChangelist, admin.ModelAdmin):
     """Read-only: searchable, and the source of the citation autocomplete."""
 
     list_display = ["episode", "time", "speaker_label", "excerpt"]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
-from ..models import Citation, Episode
+from ..models import HAS_DEFINITION, Citation, Episode
 
 
 class EpisodeFilter(admin.SimpleListFilter):
@@ -41,9 +41,8 @@ class DefinitionFilter(admin.SimpleListFilter):
         return [("yes", "Has a definition"), ("no", "No definition yet")]
 
     def queryset(self, request, queryset):
-        defined = ~Q(short_definition="") | ~Q(definition="")
         if self.value() == "yes":
-            return queryset.filter(defined)
+            return queryset.defined()
         if self.value() == "no":
-            return queryset.exclude(defined)
+            return queryset.exclude(HAS_DEFINITION)
         return queryset

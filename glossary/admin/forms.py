@@ -10,7 +10,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
@@ -18,7 +17,17 @@ from django.utils.html import format_html
 from ..linking.normalize import normalize_label
 from ..models import Alias, Citation, Episode, Term
 from ..services.citations import citation_build_manual
-from ..services.terms import label_owner, label_taken_message, slug_is_free
+from ..services.rules import (
+    EDITABLE_TERM_FIELDS,
+    NEEDS_DEFINITION,
+    has_definition,
+    label_owner,
+    label_repeated_message,
+    label_taken_message,
+    slug_taken_message,
+    term_slug_is_free,
+)
+from ..services.terms import TermConflict, term_check_version
 
 # Rows a term page shows; a term cited hundreds of times shows the first ones.
 CITATIONS_SHOWN = 100
@@ -46,7 +55,8 @@ def _changes_since(term: Term, version: int) -> tuple[list[str], list[str]]:
     return names, users
 
 
-# The term's form: the stale-edit check lives here and in term_update.
+# The term's form: it asks the services' stale-edit check first, so a
+# conflict shows beside the editor's unsaved changes.
 
 
 class TermForm(forms.ModelForm):
@@ -54,17 +64,7 @@ class TermForm(forms.ModelForm):
 
     class Meta:
         model = Term
-        fields = [
-            "label",
-            "slug",
-            "status",
-            "kind",
-            "short_definition",
-            "definition",
-            "wikipedia_title",
-            "related",
-            "broader",
-        ]
+        fields = list(EDITABLE_TERM_FIELDS)
         widgets = {
             "short_definition": forms.TextInput(attrs={"class": "vLargeTextField"}),
             "definition": forms.Textarea(
@@ -103,40 +103,27 @@ class TermForm(forms.ModelForm):
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data.get("slug") or ""
-        if slug and not slug_is_free(slug, term=self.instance):
-            raise ValidationError(
-                f"The address “{slug}” is used by another term, or was one of its "
-                "old addresses."
-            )
+        if slug and not term_slug_is_free(slug, term=self.instance):
+            raise ValidationError(slug_taken_message(slug))
         return slug
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if self.instance.pk is not None:
             self._check_version(cleaned.get("version"))
-        if cleaned.get("status") == Term.Status.PUBLISHED and not (
-            (cleaned.get("short_definition") or "").strip()
-            or (cleaned.get("definition") or "").strip()
+        if cleaned.get("status") == Term.Status.PUBLISHED and not has_definition(
+            short_definition=cleaned.get("short_definition") or "",
+            definition=cleaned.get("definition") or "",
         ):
-            self.add_error(
-                "status",
-                "A published term needs a definition or a short definition: write "
-                "one, or save it as a draft.",
-            )
+            self.add_error("status", NEEDS_DEFINITION)
         return cleaned
 
     def _check_version(self, expected: int | None) -> None:
-        stored = Term.objects.filter(pk=self.instance.pk)
-        if connection.in_atomic_block:
-            # Held until the save: no other save can slip in between.
-            stored = stored.select_for_update()
-        current = stored.first()
-        if current is None:
-            raise ValidationError(
-                "This term no longer exists: it was deleted or merged into another "
-                "term meanwhile. Your changes were not saved."
-            )
-        if expected == current.version:
+        try:
+            term_check_version(term=self.instance, expected_version=expected)
+        except TermConflict as conflict:
+            current = conflict.term
+        else:
             return
         fields, users = _changes_since(current, expected or 0)
         self.conflict = {
@@ -199,9 +186,7 @@ class AliasInlineFormSet(BaseInlineFormSet):
                     form.add_error("label", label_taken_message(label, owner))
                     continue
                 if key in seen:
-                    form.add_error(
-                        "label", f"“{label}” is already a label of this term."
-                    )
+                    form.add_error("label", label_repeated_message(label, term))
                     continue
             seen.add(key)
 

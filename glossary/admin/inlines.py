@@ -108,3 +108,8 @@ class AppearanceInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("person")
+
+    def has_add_permission(self, request, obj=None):
+        # People join an episode from its transcript's credits and speakers
+        # (services.ingest); here an editor changes a role or removes one.
+        return False

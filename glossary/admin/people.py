@@ -16,7 +16,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from ..models import Person
+from ..services.episodes import people_delete
 from ..services.people import person_merge, person_name
+from .guards import GuardedChangelist
 
 
 class NameForm(forms.Form):
@@ -70,13 +72,19 @@ def merge_people(modeladmin, request, queryset):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(GuardedChangelist, admin.ModelAdmin):
     list_display = ["name", "short_names", "is_placeholder"]
     list_filter = ["is_placeholder"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["is_placeholder"]
     actions = [merge_people]
+
+    def delete_model(self, request, obj: Person) -> None:
+        people_delete(people=[obj])
+
+    def delete_queryset(self, request, queryset) -> None:
+        people_delete(people=queryset)
 
     def get_urls(self):
         return [

@@ -18,6 +18,7 @@ from django.utils.html import format_html, format_html_join
 
 from ..models import Job, Show
 from ..services.jobs import job_enqueue
+from .guards import GuardedChangelist
 
 SHOW_JOBS = {
     "import": Job.Kind.IMPORT_FEED,
@@ -27,7 +28,7 @@ SHOW_JOBS = {
 
 
 @admin.register(Show)
-class ShowAdmin(admin.ModelAdmin):
+class ShowAdmin(GuardedChangelist, admin.ModelAdmin):
     list_display = ["title", "feed_url", "episode_count"]
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
@@ -98,7 +99,7 @@ class ShowAdmin(admin.ModelAdmin):
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(GuardedChangelist, admin.ModelAdmin):
     list_display = ["id", "kind", "show", "state", "progress", "problems", "created_at"]
     list_filter = ["state", "kind", "show"]
     list_select_related = ["show"]

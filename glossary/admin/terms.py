@@ -34,17 +34,28 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..import_export import TermResource
+from ..import_export import ImportFileLost, TermResource
 from ..linking.normalize import normalize_label
 from ..models import Alias, Citation, Episode, Term
 from ..rendering import render_markdown
-from ..services.citations import citation_add_manual, citation_delete, citation_update
-from ..services.terms import (
+from ..services.aliases import (
     alias_add,
     alias_delete,
     alias_update,
+    aliases_delete,
+)
+from ..services.citations import (
+    citation_add_manual,
+    citation_update,
+    citations_delete,
+)
+from ..services.rules import EDITABLE_TERM_FIELDS, TERM_RELATION_FIELDS
+from ..services.terms import (
+    copy_term_fields,
     term_create,
+    term_delete,
     term_update,
+    terms_delete,
 )
 from .actions import (
     fetch_from_wikipedia,
@@ -53,9 +64,10 @@ from .actions import (
     reject_terms,
     send_to_draft,
 )
-from .display import TermColumns, audio_link
+from .display import TermColumns
 from .filters import DefinitionFilter, EpisodeFilter
 from .forms import AliasInlineFormSet, ManualCitationFormSet, TermForm
+from .guards import GuardedChangelist
 from .inlines import AliasInline, CitationInline, ManualCitationInline
 from .wikipedia import wikipedia_admin_urls
 
@@ -78,21 +90,8 @@ def next_candidate(term: Term) -> Term | None:
     return after.first() or queue.first()
 
 
-TERM_FIELDS = [
-    "label",
-    "slug",
-    "status",
-    "kind",
-    "short_definition",
-    "definition",
-    "wikipedia_title",
-    "related",
-    "broader",
-]
-
-
 @admin.register(Term)
-class TermAdmin(TermColumns, ImportExportMixin, SimpleHistoryAdmin):
+class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistoryAdmin):
     form = TermForm
     resource_classes = [TermResource]
     import_formats = [CSV]
@@ -211,28 +210,35 @@ class TermAdmin(TermColumns, ImportExportMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj: Term, form: TermForm, change: bool) -> None:
         data = form.cleaned_data
-        fields = {name: data[name] for name in TERM_FIELDS if name in data}
+        fields = {name: data[name] for name in EDITABLE_TERM_FIELDS if name in data}
         if change:
             if "label" in form.changed_data and "slug" not in form.changed_data:
                 # The address follows a new label; the old one redirects.
                 fields.pop("slug", None)
             term_update(term=obj, expected_version=data.get("version"), **fields)
         else:
-            created = term_create(
-                label=fields["label"],
-                kind=fields.get("kind", Term.Kind.CONCEPT),
-                status=fields.get("status", Term.Status.DRAFT),
-                short_definition=fields.get("short_definition", ""),
-                definition=fields.get("definition", ""),
-                slug=fields.get("slug") or "",
-                wikipedia_title=fields.get("wikipedia_title", ""),
-                related=fields.get("related", ()),
-                broader=fields.get("broader", ()),
-            )
-            obj.pk = created.pk
-            for model_field in Term._meta.concrete_fields:
-                setattr(obj, model_field.attname, getattr(created, model_field.attname))
-            obj._state.adding = False
+            copy_term_fields(term_create(**fields), obj)
+
+    def delete_model(self, request, obj: Term) -> None:
+        term_delete(term=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        terms_delete(terms=queryset)
+
+    def get_deleted_objects(self, objs, request):
+        """Deleting a term takes its preferred label with it.
+
+        AliasAdmin refuses to delete a preferred label on its own, which
+        Django's confirmation would read as a missing permission: an editor
+        who may delete labels may delete them with their term.
+        """
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(
+            objs, request
+        )
+        alias_admin = self.admin_site.get_model_admin(Alias)
+        if alias_admin.has_delete_permission(request):
+            perms_needed.discard(Alias._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
 
     def save_related(self, request, form, formsets, change) -> None:
         # Relations were saved by the service with the term.
@@ -243,10 +249,15 @@ class TermAdmin(TermColumns, ImportExportMixin, SimpleHistoryAdmin):
         term = form.instance
         formset.save(commit=False)  # fills new/changed/deleted_objects
         if isinstance(formset, AliasInlineFormSet):
+            # A label the term was just renamed to became its preferred one.
             preferred = normalize_label(term.label)
-            for alias in formset.deleted_objects:
-                if alias.normalized != preferred:
-                    alias_delete(alias=alias)
+            removed = [
+                alias
+                for alias in formset.deleted_objects
+                if alias.normalized != preferred
+            ]
+            if removed:
+                aliases_delete(aliases=removed)
             for alias, _ in formset.changed_objects:
                 alias_update(
                     alias=alias,
@@ -274,8 +285,8 @@ class TermAdmin(TermColumns, ImportExportMixin, SimpleHistoryAdmin):
                     end_char=data.get("end_char"),
                 )
         elif formset.model is Citation:
-            for citation in formset.deleted_objects:
-                citation_delete(citation=citation)
+            if formset.deleted_objects:
+                citations_delete(citations=formset.deleted_objects)
             for citation, _ in formset.changed_objects:
                 citation_update(citation=citation, featured=citation.featured)
         else:  # pragma: no cover - no other inlines
@@ -305,15 +316,9 @@ class TermAdmin(TermColumns, ImportExportMixin, SimpleHistoryAdmin):
         """What is stored now beside what this editor submitted, field by field."""
         current: Term = conflict["current"]
         rows = []
-        for name in [
-            "label",
-            "slug",
-            "status",
-            "kind",
-            "short_definition",
-            "definition",
-            "wikipedia_title",
-        ]:
+        for name in EDITABLE_TERM_FIELDS:
+            if name in TERM_RELATION_FIELDS:
+                continue
             theirs = getattr(current, name)
             yours = form.data.get(name, "")
             if str(theirs) != str(yours):
@@ -367,6 +372,19 @@ class TermAdmin(TermColumns, ImportExportMixin, SimpleHistoryAdmin):
 
     # Import and export (django-import-export): curators only.
 
+    def add_data_read_fail_error_to_form(self, form, e) -> None:
+        if isinstance(e, ImportFileLost):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except ImportFileLost as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:glossary_term_import"))
+
     def has_import_permission(self, request) -> bool:
         return self.has_add_permission(request) and self.has_change_permission(request)
 
@@ -409,7 +427,7 @@ def _preview(request: HttpRequest, model_admin: TermAdmin) -> HttpResponse:
 
 
 @admin.register(Alias)
-class AliasAdmin(SimpleHistoryAdmin):
+class AliasAdmin(GuardedChangelist, SimpleHistoryAdmin):
     """Labels' own pages: their history and revert (linked from a term's history).
 
     Labels are edited on their term's page; this admin is not in the index.
@@ -431,6 +449,19 @@ class AliasAdmin(SimpleHistoryAdmin):
         if obj is not None and obj.kind == Alias.Kind.PREFERRED:
             return False
         return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # The preferred label is the term's name: it goes only with its term.
+        # Refusing it here covers the delete page and "delete selected".
+        if obj is not None and obj.kind == Alias.Kind.PREFERRED:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj: Alias) -> None:
+        alias_delete(alias=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        aliases_delete(aliases=queryset)
 
     def save_model(self, request, obj: Alias, form, change) -> None:
         if Alias.objects.filter(pk=obj.pk).exists():
@@ -460,30 +491,3 @@ class AliasAdmin(SimpleHistoryAdmin):
                 request, "Not restored: " + " ".join(error.messages), messages.ERROR
             )
             return HttpResponseRedirect(request.get_full_path())
-
-
-@admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
-    """All citations, for finding and featuring; new ones are added on a term."""
-
-    list_display = ["term", "episode", "time", "source", "featured", "quote"]
-    list_filter = ["source", "featured", "episode"]
-    list_select_related = ["term", "episode"]
-    search_fields = ["term__label", "quote"]
-    fields = ["term", "episode", "time", "segment", "quote", "source", "featured"]
-    readonly_fields = ["term", "episode", "time", "segment", "quote", "source"]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.display(description="time", ordering="seconds")
-    def time(self, obj: Citation) -> str:
-        return audio_link(
-            obj.episode.audio_url, obj.seconds, approximate=obj.approximate
-        )
-
-    def save_model(self, request, obj: Citation, form, change) -> None:
-        citation_update(citation=obj, featured=obj.featured)
-
-    def delete_model(self, request, obj: Citation) -> None:
-        citation_delete(citation=obj)

@@ -7,7 +7,8 @@
 
 `code` is stable (DRF's codes: `not_found`, `method_not_allowed`,
 `not_authenticated`, `permission_denied`, `throttled`, `invalid`... plus
-`payload_too_large`, `invalid_transcript` and `server_error`); `message` is
+`payload_too_large`, `invalid_transcript`, `conflict`,
+`database_unavailable` (503 with `Retry-After`) and `server_error`); `message` is
 for people; `fields` names the parameters or form fields at fault (empty when
 none is). DRF's headers are kept (`Allow`, `WWW-Authenticate`, `Retry-After`).
 An unexpected exception is logged and answered with a JSON 500, never an HTML
@@ -28,6 +29,7 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import (
     Http404,
     HttpRequest,
@@ -44,9 +46,26 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from ..services.locks import Busy
+
 logger = logging.getLogger("glossary.api")
 
 DOCS = "/api/docs/"
+
+
+DATABASE_RETRY_SECONDS = 30
+
+
+class DatabaseUnavailable(exceptions.APIException):
+    status_code = 503
+    default_detail = "The database is unavailable; try again shortly."
+    default_code = "database_unavailable"
+
+
+class Conflict(exceptions.APIException):
+    status_code = 409
+    default_detail = "Another change to this is in progress; try again shortly."
+    default_code = "conflict"
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -73,13 +92,20 @@ def _as_api_exception(exc: Exception) -> Exception:
     if isinstance(exc, Http404):
         return exceptions.NotFound()
     if isinstance(exc, DjangoPermissionDenied):
-        return exceptions.PermissionDenied()
+        return exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, RequestDataTooBig):
         return PayloadTooLarge()
     if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
         return exceptions.ParseError(str(exc))
+    if isinstance(exc, Busy):
+        return Conflict(exc.messages[0])
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The server down or unreachable (not a bad query: that is a
+        # ProgrammingError or a constraint's IntegrityError, a bug).
+        logger.warning("Database unavailable: %s", exc)
+        return DatabaseUnavailable()
     return exc
 
 
@@ -133,6 +159,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         response.data = error_body(500, "server_error", "Internal server error.")
         return response
     response.data = describe(exc)
+    if isinstance(exc, DatabaseUnavailable):
+        response["Retry-After"] = str(DATABASE_RETRY_SECONDS)
     return response
 
 

@@ -7,30 +7,39 @@ throttled; bodies over the request size limit get a JSON 413.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from drf_spectacular.drainage import set_override
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import serializers
-from rest_framework.parsers import JSONParser
+from rest_framework import exceptions, serializers
+from rest_framework.authentication import TokenAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..linking import DEFAULT_SKIP_ELEMENTS, link_html
 from ..matchers import Glossary, current_glossary
-from .schema import AutoSchema
+from .parsers import BoundedJSONParser
 
 MAX_SKIPPED = 1000
+LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 class StrictCharField(serializers.CharField):
-    """A string and nothing else: numbers and lists are refused, not coerced."""
+    """A string and nothing else: numbers and lists are refused, not coerced;
+    a lone surrogate (a JSON "\\ud800") cannot be sent back as UTF-8."""
 
-    default_error_messages = {"invalid": "Must be a string."}
+    default_error_messages = {
+        "invalid": "Must be a string.",
+        "surrogate": "Must be valid Unicode (no lone surrogates).",
+    }
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
             self.fail("invalid")
+        if LONE_SURROGATE_RE.search(data):
+            self.fail("surrogate")
         return super().to_internal_value(data)
 
 
@@ -174,21 +183,27 @@ LINK_REQUEST_SCHEMA = {
 }
 
 
-class LinkSchema(AutoSchema):
-    """The body is required: the raw schema above gives spectacular no hint."""
+class OptionalTokenAuthentication(TokenAuthentication):
+    """A valid token names the caller (for its rate); a stale or malformed one
+    makes the call anonymous instead of a 401, since the endpoint is open to
+    all and one old token must not break linking on a site."""
 
-    def _get_request_body(self, direction="request"):
-        body = super()._get_request_body(direction)
-        if body:
-            body["required"] = True
-        return body
+    def authenticate(self, request: Request):
+        try:
+            return super().authenticate(request)
+        except exceptions.AuthenticationFailed:
+            return None
+
+
+# The same `Authorization: Token` scheme on the wire: one component.
+set_override(OptionalTokenAuthentication, "suppress_collision_warning", True)
 
 
 class LinkView(APIView):
     """Find the glossary's published concepts in a text or an HTML fragment."""
 
-    parser_classes = [JSONParser]
-    schema = LinkSchema()
+    authentication_classes = [OptionalTokenAuthentication]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(
         summary="Concept links in a text or HTML",

@@ -17,7 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Alias, Appearance, Citation, Episode, Term, WikipediaArticle
-from ..rendering import render_markdown
+from ..rendering import clock, play_url, render_markdown
 from ..transcripts import FORMATS
 from ..wikipedia.attribution import (
     LICENSE_NAME,
@@ -27,21 +27,6 @@ from ..wikipedia.attribution import (
     revision_url,
 )
 from .queries import EpisodeTerm
-
-
-def clock(seconds: float) -> str:
-    """ "12:34", or "1:02:03" past the hour: how players show times."""
-    total = max(0, int(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def play_url(audio_url: str, seconds: float) -> str | None:
-    """The audio from that second on (a W3C media fragment), if there is audio."""
-    if not audio_url:
-        return None
-    return f"{audio_url.split('#', 1)[0]}#t={int(seconds)}"
 
 
 def _absolute(context: dict[str, Any], path: str) -> str:

@@ -23,14 +23,16 @@ from drf_spectacular.utils import (
 from rest_framework import exceptions, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import IsAdminUser
+from rest_framework.permissions import BasePermission
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse as api_reverse
 from rest_framework.views import APIView
 
+from ..permissions import may_ingest_any
 from ..services.ingest import episode_ingest_transcript
+from ..services.uploads import upload_max_bytes, upload_too_large
 from ..transcripts import TranscriptError
 from . import jsonld, queries
 from .caching import ConditionalReadMixin
@@ -223,10 +225,21 @@ class InvalidTranscript(exceptions.ValidationError):
     default_code = "invalid_transcript"
 
 
+class MayIngest(BasePermission):
+    """A staff account with the add or the change permission on episodes;
+    the service then checks the one the file needs."""
+
+    message = "This account may not upload transcripts."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and may_ingest_any(user))
+
+
 class TranscriptUploadView(APIView):
     """Create or update an episode from a transcript file (staff token only)."""
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [MayIngest]
     parser_classes = [MultiPartParser, FormParser]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
@@ -239,26 +252,28 @@ class TranscriptUploadView(APIView):
         summary="Upload a transcript",
         description="Creates the episode, or updates it in place (editors' "
         "citations kept), as `manage.py ingest_transcript` does. Needs "
-        "`Authorization: Token <key>` of a staff user. 201 when the episode is "
+        "`Authorization: Token <key>` of a staff user with the permission to add "
+        "episodes (a new one) or change them (an existing one), as in the admin: "
+        "editors may update episodes, not create them. 201 when the episode is "
         "new, 200 otherwise; a file that cannot be parsed is a 400 naming the "
         "line, and nothing is written.",
         request=TranscriptUploadSerializer,
         responses={201: IngestResultSerializer, 200: IngestResultSerializer},
     )
     def post(self, request: Request) -> Response:
-        limit = settings.KB_TRANSCRIPT_MAX_BYTES
+        limit = upload_max_bytes()
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
         if length > limit + MULTIPART_SLACK:
-            raise PayloadTooLarge(f"The transcript is over the limit of {limit} bytes.")
+            raise PayloadTooLarge(upload_too_large())
         form = TranscriptUploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         fields = form.validated_data
         upload = fields["file"]
         if upload.size > limit:
-            raise PayloadTooLarge(f"The transcript is over the limit of {limit} bytes.")
+            raise PayloadTooLarge(upload_too_large(upload.size))
         try:
             result = episode_ingest_transcript(
                 data=upload.read(),
@@ -267,6 +282,7 @@ class TranscriptUploadView(APIView):
                 show=fields.get("show"),
                 slug=fields.get("slug"),
                 audio_url=fields.get("audio_url"),
+                by=request.user,
             )
         except TranscriptError as error:
             raise InvalidTranscript({"file": [f"{upload.name}: {error}"]}) from None

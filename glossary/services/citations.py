@@ -8,6 +8,8 @@ between the known times around it, and the sentence around it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
@@ -118,8 +120,16 @@ def citation_update(*, citation: Citation, featured: bool) -> Citation:
 
 def citation_delete(*, citation: Citation) -> None:
     """Remove a citation (an automatic one comes back if extraction finds it again)."""
+    citations_delete(citations=[citation])
+
+
+def citations_delete(*, citations: Iterable[Citation]) -> int:
+    """Remove citations, all or none; returns how many were removed."""
     with transaction.atomic():
-        Citation.objects.filter(pk=citation.pk).delete()
+        deleted, _ = Citation.objects.filter(
+            pk__in=[citation.pk for citation in citations]
+        ).delete()
+    return deleted
 
 
 def _first_mention(term: Term, text: str) -> tuple[int | None, int | None]:

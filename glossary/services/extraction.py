@@ -12,7 +12,6 @@ from itertools import pairwise
 
 from django.db import transaction
 from django.db.models import Prefetch
-from django.utils.text import slugify
 
 from ..extraction import Candidate, extract_candidates
 from ..linking import Entry, Matcher
@@ -20,6 +19,7 @@ from ..linking.normalize import normalize_label
 from ..models import Alias, Citation, Episode, GlossaryVersion, Person, Segment, Term
 from ..transcripts.quotes import quote_around
 from ..transcripts.timing import time_at
+from .rules import free_slug, slug_base, term_slugs_taken
 
 KIND_OF_CANDIDATE = {
     "concept": Term.Kind.CONCEPT,
@@ -89,7 +89,7 @@ def terms_propose_candidates(
     result = ProposalResult(ranking=ranking)
     named = dict(Alias.objects.values_list("normalized", "term_id"))
     terms = Term.objects.in_bulk(set(named.values()))
-    taken_slugs = set(Term.objects.values_list("slug", flat=True))
+    taken_slugs = term_slugs_taken()  # old addresses of renamed terms too
     new_terms: list[tuple[Term, Candidate]] = []
     changed: list[Term] = []
     for candidate in ranking:
@@ -153,10 +153,7 @@ def _aliases_for(term: Term, candidate: Candidate) -> list[Alias]:
 
 
 def _unique_slug(label: str, taken: set[str]) -> str:
-    base = slugify(label)[:180] or "term"
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
+    slug = free_slug(slug_base(label, fallback="term"), taken)
     taken.add(slug)
     return slug
 

@@ -21,7 +21,9 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from ..models import Appearance, Citation, Episode, Person, Segment, Show
+from ..permissions import require_ingest
 from ..transcripts import (
+    Limits,
     ParsedPerson,
     ParsedTranscript,
     TranscriptError,
@@ -31,6 +33,8 @@ from ..transcripts.labels import is_placeholder
 from ..transcripts.speakers import match_speaker
 from ..transcripts.timing import time_at
 from .extraction import RefreshResult, citations_refresh
+from .locks import hold_or_refuse
+from .rules import unique_person_slug
 from .slugs import unique_slug
 
 
@@ -124,6 +128,7 @@ def episode_ingest_transcript(
     metadata: EpisodeMetadata | None = None,
     credits: Sequence[ParsedPerson] = (),
     replace: bool = False,
+    by: Any = None,
 ) -> IngestResult:
     """Create or update the episode a transcript file describes.
 
@@ -135,8 +140,13 @@ def episode_ingest_transcript(
     unless `replace`. Metadata an editor changed is kept (`_apply_metadata`).
     The citations of existing terms are brought up to date with the new text.
 
-    Raises `TranscriptError` for a file that cannot be parsed and
-    `ValidationError` for one that parses but cannot be stored; in both cases
+    `by` is the account asking (None for the operator at the shell): it
+    needs the permission to create or to change the episode the file turns
+    out to name (`glossary.permissions`).
+
+    Raises `TranscriptError` for a file that cannot be parsed,
+    `ValidationError` for one that parses but cannot be stored and
+    `PermissionDenied` for an account that may not write it; in every case
     nothing is written.
     """
     raw = data.encode() if isinstance(data, str) else data
@@ -145,7 +155,9 @@ def episode_ingest_transcript(
             f"the file is {len(raw)} bytes, over the limit of "
             f"{settings.KB_TRANSCRIPT_MAX_BYTES} bytes (KB_TRANSCRIPT_MAX_BYTES)"
         )
-    parsed = parse_transcript(raw, filename=filename, format=format)
+    parsed = parse_transcript(
+        raw, filename=filename, format=format, limits=Limits.from_settings(settings)
+    )
     # Credits from elsewhere (a feed's podcast:person) join the file's own.
     named = {person.name for person in parsed.people}
     parsed.people.extend(c for c in credits if c.name not in named)
@@ -158,6 +170,13 @@ def episode_ingest_transcript(
 
     with transaction.atomic():
         show_row = show_for_ingest(show)
+        _hold_identity(
+            show_row,
+            episode,
+            guid=guid,
+            number=number,
+            slug=slug or _episode_slug(number, title),
+        )
         if episode is not None:
             episode = Episode.objects.select_for_update().get(pk=episode.pk)
         else:
@@ -170,6 +189,7 @@ def episode_ingest_transcript(
                 checksum=checksum,
             )
         created = episode is None
+        require_ingest(by, creating=created, episode=episode)
         if episode is None:
             _refuse_number_of_another_episode(show_row, number, show is not None)
             episode = Episode(
@@ -217,6 +237,34 @@ def episode_ingest_transcript(
         _replace_segments(episode, parsed, speakers, result)
         result.citations = citations_refresh(episodes=[episode])
     return result
+
+
+def _hold_identity(
+    show: Show,
+    episode: Episode | None,
+    *,
+    guid: str | None,
+    number: int | None,
+    slug: str | None,
+) -> None:
+    """Lock every name this ingest may find or create its episode by.
+
+    Two ingestions of one new episode at once would both find none and both
+    create it; the second is refused as busy instead (`locks`). `slug` is the
+    given one or the one a new episode would be named from.
+    """
+    names = [] if episode is None else [f"episode-pk:{episode.pk}"]
+    if guid:
+        names.append(f"episode-guid:{show.pk}:{guid}")
+    if number is not None:
+        names.append(f"episode:{show.pk}:{number}")
+    if slug:
+        names.append(f"episode-slug:{slug}")
+    hold_or_refuse(
+        names,
+        busy=f"An episode of {show} ({slug or guid or number or 'new'}) is already "
+        "being ingested; try again.",
+    )
 
 
 def show_for_ingest(show: Show | str | None) -> Show:
@@ -396,9 +444,7 @@ def _people_for(
         person = people.get(credit.name)
         if person is None:
             person = Person.objects.create(
-                name=credit.name,
-                slug=unique_slug(Person, credit.name, fallback="person"),
-                bio=credit.bio,
+                name=credit.name, slug=unique_person_slug(credit.name), bio=credit.bio
             )
             people[person.name] = person
             result.people_created.append(person.name)
@@ -417,14 +463,17 @@ def _people_for(
     for label in parsed.speakers:
         if label in speakers:
             continue
-        name = match_speaker(label, [(p.name, p.short_names) for p in credited]) or (
-            match_speaker(label, [(p.name, p.short_names) for p in people.values()])
+        # A person of exactly this name first: "Tom" may also partly match
+        # "Tom Jones", and creating a second "Tom" breaks the unique name.
+        name = (
+            label
+            if label in people
+            else match_speaker(label, [(p.name, p.short_names) for p in credited])
+            or match_speaker(label, [(p.name, p.short_names) for p in people.values()])
         )
         person = people.get(name) if name else None
         if person is None:
-            person = Person.objects.create(
-                name=label, slug=unique_slug(Person, label, fallback="person")
-            )
+            person = Person.objects.create(name=label, slug=unique_person_slug(label))
             people[label] = person
             result.people_created.append(label)
         if label != person.name and label not in person.short_names:
@@ -455,7 +504,7 @@ def _placeholder_people(
             person, made = Person.objects.get_or_create(
                 name=name,
                 defaults={
-                    "slug": unique_slug(Person, name, fallback="person"),
+                    "slug": unique_person_slug(name),
                     "is_placeholder": True,
                 },
             )
@@ -545,11 +594,21 @@ def _relocate_citations(
         start_char=None, end_char=None
     )
     starts = [segment.start for segment in new]
+    # One citation per term per span (the database's rule): two mentions of
+    # a term in a changed turn must land on two places, and none on a span
+    # a citation of an unchanged segment already holds.
+    taken = set(
+        Citation.objects.filter(segment__episode=new[0].episode if new else None)
+        .exclude(segment__in=stale)
+        .exclude(start_char=None)
+        .values_list("term_id", "segment__order", "start_char")
+    )
     moved, dropped = [], []
     for citation in citations:
-        place = _nearest_occurrence(citation, new)
+        place = _nearest_occurrence(citation, new, taken)
         if place:
             segment, start = place
+            taken.add((citation.term_id, segment.order, start))
             citation.segment = segment
             citation.start_char, citation.end_char = (
                 start,
@@ -576,7 +635,7 @@ def _relocate_citations(
 
 
 def _nearest_occurrence(
-    citation: Citation, new: list[Segment]
+    citation: Citation, new: list[Segment], taken: set[tuple[int, int, int]]
 ) -> tuple[Segment, int] | None:
     surface = citation.surface
     if not surface:
@@ -586,7 +645,8 @@ def _nearest_occurrence(
         position = segment.text.find(surface)
         while position != -1:
             distance = abs(segment.start - citation.seconds)
-            if best is None or distance < best[0]:
+            free = (citation.term_id, segment.order, position) not in taken
+            if free and (best is None or distance < best[0]):
                 best = (distance, segment, position)
             position = segment.text.find(surface, position + 1)
     return (best[1], best[2]) if best else None

@@ -1,11 +1,14 @@
-"""Free slugs for new rows: the one rule every service that names rows uses."""
+"""Free slugs for new shows, episodes and people, by the rules' one recipe.
+
+`rules.slug_base` and `rules.free_slug` say what a slug is and how a taken
+one gets its `-2`; this reads the slugs a model has taken in one query.
+"""
 
 from __future__ import annotations
 
 from django.db import models
-from django.utils.text import slugify
 
-MAX_BASE = 190  # room for a "-N" suffix in a 200-character slug
+from .rules import free_slug, slug_base
 
 
 def unique_slug(
@@ -15,13 +18,9 @@ def unique_slug(
     fallback: str,
     exclude_pk: object = None,
 ) -> str:
-    """`slugify(text)`, with `-2`, `-3`... until no other `model` row has it."""
-    base = slugify(text)[:MAX_BASE].strip("-") or fallback
+    """A slug for `text` that no other row of `model` has."""
+    base = slug_base(text, fallback=fallback)
     taken = model._default_manager.filter(slug__startswith=base)
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
-    used = set(taken.values_list("slug", flat=True))
-    slug, n = base, 2
-    while slug in used:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return free_slug(base, set(taken.values_list("slug", flat=True)))

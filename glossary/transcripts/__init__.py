@@ -25,6 +25,7 @@ from .base import (
 )
 from .html_format import parse_html
 from .json_format import parse_json
+from .limits import Limits, check_limits
 from .subrip import parse_srt
 from .text import parse_text
 from .vtt import parse_vtt
@@ -32,6 +33,7 @@ from .vtt import parse_vtt
 __all__ = [
     "EXTENSIONS",
     "FORMATS",
+    "Limits",
     "ParsedPerson",
     "ParsedSegment",
     "ParsedTranscript",
@@ -156,6 +158,7 @@ def parse_transcript(
     filename: str | None = None,
     format: str | None = None,
     max_bytes: int | None = None,
+    limits: Limits | None = None,
 ) -> ParsedTranscript:
     """Parse a transcript in any supported format; raise `TranscriptError`.
 
@@ -163,7 +166,8 @@ def parse_transcript(
     without it the format is detected from `filename` and the content.
     `max_bytes` refuses larger files before any work is done on them.
     Segments left without text are dropped, and a transcript with none is
-    an error.
+    an error. The result is checked against `limits` (`limits.py`: times,
+    characters, lengths and counts; the defaults when not given).
     """
     if max_bytes is not None:
         _check_size(data, max_bytes)
@@ -179,6 +183,7 @@ def parse_transcript(
     parsed.segments = [segment for segment in parsed.segments if segment.text.strip()]
     if not parsed.segments:
         raise TranscriptError("no text found: the transcript has no text to store")
+    check_limits(parsed, limits)
     return parsed
 
 

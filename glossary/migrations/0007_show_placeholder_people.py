@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('glossary', '0005_search'),
+        ('glossary', '0006_write_episode_slug_not_empty'),
     ]
 
     operations = [

@@ -1,0 +1,39 @@
+"""Who may write what: Django's model permissions, the same on every path.
+
+The admin, the API and the services ask these functions, so the Editor group
+(migration 0003) decides what editors may do everywhere: an account that the
+admin refuses is refused by the API too. A call without a user is the
+operator at the shell (`manage.py`), who may do anything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
+ADD_EPISODE = "glossary.add_episode"
+CHANGE_EPISODE = "glossary.change_episode"
+
+
+def may_ingest(user: Any, *, creating: bool) -> bool:
+    """Whether `user` may upload a transcript: a new episode needs the add
+    permission, new text for an existing one the change permission, and
+    either needs a staff account (the admin's own rule)."""
+    if user is None:
+        return True
+    if not (user.is_active and user.is_staff):
+        return False
+    return user.has_perm(ADD_EPISODE if creating else CHANGE_EPISODE)
+
+
+def may_ingest_any(user: Any) -> bool:
+    """Whether `user` may upload at all (before the file says which episode)."""
+    return may_ingest(user, creating=True) or may_ingest(user, creating=False)
+
+
+def require_ingest(user: Any, *, creating: bool, episode: object) -> None:
+    """Raise `PermissionDenied` naming what `user` may not do."""
+    if not may_ingest(user, creating=creating):
+        what = "create episodes" if creating else f"replace the transcript of {episode}"
+        raise PermissionDenied(f"This account may not {what}.")
