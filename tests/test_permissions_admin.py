@@ -10,12 +10,13 @@ from django.contrib import admin
 from django.test import TestCase
 from django.urls import URLPattern, URLResolver, reverse
 
-from glossary.models import Episode, Person, Segment
+from glossary.models import Episode, Job, Person, Segment
 from tests.test_permissions import ROLES, make_role
 
 from .admin_helpers import cite, logged_in
 from .admin_helpers import make_episode as admin_episode
 from .admin_helpers import make_term as admin_term
+from .factories import make_show
 
 OK, DENIED, GONE = 200, 403, 405
 # Per URL name: the status for staff without a group, an editor and a
@@ -61,6 +62,20 @@ MATRIX = {
     "glossary_citation_change": (DENIED, OK, OK),
     "glossary_citation_history": (DENIED, OK, OK),
     "glossary_citation_delete": (DENIED, OK, OK),
+    # Shows, jobs (editors see them; the worker writes them) and naming people.
+    "glossary_show_changelist": (DENIED, OK, OK),
+    "glossary_show_add": (DENIED, OK, OK),
+    "glossary_show_change": (DENIED, OK, OK),
+    "glossary_show_history": (DENIED, OK, OK),
+    "glossary_show_delete": (DENIED, DENIED, OK),
+    "glossary_show_job": (GONE, GONE, GONE),  # POST only
+    "glossary_job_changelist": (DENIED, OK, OK),
+    "glossary_job_add": (DENIED, DENIED, DENIED),
+    "glossary_job_change": (DENIED, OK, OK),
+    "glossary_job_history": (DENIED, OK, OK),
+    "glossary_job_delete": (DENIED, DENIED, OK),
+    "glossary_job_enrich": (GONE, GONE, GONE),  # POST only
+    "glossary_person_name": (DENIED, OK, OK),
 }
 
 
@@ -98,6 +113,10 @@ class AdminPermissionMatrixTests(TestCase):
             "term": cls.term.pk,
             "alias": alias.pk,
             "citation": cls.citation.pk,
+            "show": cls.episode.show.pk,
+            "job": Job.objects.create(
+                kind=Job.Kind.REEXTRACT, show=cls.episode.show
+            ).pk,
         }
         cls.history = {
             "term": cls.term.history.first().history_id,
@@ -110,7 +129,11 @@ class AdminPermissionMatrixTests(TestCase):
             return reverse(
                 f"admin:{name}", args=[self.objects[model], self.history[model]]
             )
-        if name.endswith(("_change", "_history", "_delete", "_wikipedia", "reupload")):
+        if name == "glossary_show_job":
+            return reverse(f"admin:{name}", args=[self.objects["show"], "import"])
+        if name.endswith(
+            ("_change", "_history", "_delete", "_wikipedia", "reupload", "_name")
+        ):
             return reverse(f"admin:{name}", args=[self.objects[model]])
         return reverse(f"admin:{name}")
 
@@ -158,6 +181,7 @@ class AdminWriteTests(TestCase):
 
     def test_add_episode_needs_a_slug_and_makes_none_empty(self):
         client = logged_in(self.superuser)
+        make_show("The Retort")  # the show field lists shows by title
         form = {
             "show": "The Retort",
             "title": "A new one",
@@ -180,7 +204,7 @@ class AdminWriteTests(TestCase):
         from django.db import IntegrityError, transaction
 
         with self.assertRaises(IntegrityError), transaction.atomic():
-            Episode.objects.create(show="x", title="x", slug="")
+            Episode.objects.create(show=make_show("x"), title="x", slug="")
 
     def test_hostile_changelist_parameters_are_400s_not_500s(self):
         client = logged_in(self.superuser)

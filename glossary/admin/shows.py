@@ -53,7 +53,13 @@ class ShowAdmin(GuardedChangelist, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Episodes point at a show by its title: renaming would orphan them.
-        return ["title"] if obj is not None and obj.episodes.exists() else []
+        return ["title"] if self._has_episodes(obj) else []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if self._has_episodes(obj) else self.prepopulated_fields
+
+    def _has_episodes(self, obj: Show | None) -> bool:
+        return obj is not None and obj.episodes.exists()
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(num_episodes=Count("episodes"))

@@ -262,8 +262,7 @@ def _hold_identity(
         names.append(f"episode-slug:{slug}")
     hold_or_refuse(
         names,
-        busy=f"An episode of {show} ({slug or guid or number or 'new'}) is already "
-        "being ingested; try again.",
+        busy=f"Episode {slug or guid or number} is already being ingested; try again.",
     )
 
 
@@ -275,6 +274,10 @@ def show_for_ingest(show: Show | str | None) -> Show:
     if show:
         title = " ".join(show.split())
         found = Show.objects.filter(title=title).first()
+        if found is None:  # two ingests may make the same new show at once
+            hold_or_refuse(
+                [f"show:{title}"], busy=f"{title} is being created; try again."
+            )
         return found or Show.objects.create(
             title=title, slug=unique_slug(Show, title, fallback="show")
         )
@@ -283,6 +286,7 @@ def show_for_ingest(show: Show | str | None) -> Show:
         return shows[0]
     if not shows:
         title = settings.KB_SHOW_NAME
+        hold_or_refuse([f"show:{title}"], busy=f"{title} is being created; try again.")
         return Show.objects.create(
             title=title, slug=unique_slug(Show, title, fallback="show")
         )
