@@ -136,3 +136,14 @@ class ReplaceUploadTests(TestCase):
     def test_ticking_replace_replaces_it(self):
         assert self.upload(replace="on").status_code == 302
         assert self.episode.segments.filter(text__contains="Another show").exists()
+
+
+class ShowWithoutFeedTests(TestCase):
+    def test_import_from_feed_without_a_feed_url_says_so(self):
+        editor = make_user("editor")
+        show = Show.objects.create(title="No Feed", slug="no-feed")
+        response = logged_in(editor).post(
+            reverse("admin:glossary_show_job", args=[show.pk, "import"]), follow=True
+        )
+        assert "An import needs the show&#x27;s feed URL" in response.content.decode()
+        assert not Job.objects.exists()

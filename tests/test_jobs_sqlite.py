@@ -1,30 +1,7 @@
 """The demo's SQLite database runs the same queue and worker as PostgreSQL."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 from .feed_server import FeedServer
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def run(tmp_path, *args):
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
-        "DEBUG": "1",
-        "DJANGO_SETTINGS_MODULE": "kb.settings",
-    }
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+from .test_demo_sqlite import run
 
 
 def test_a_background_feed_import_runs_in_the_worker_on_sqlite(tmp_path):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from glossary.models import Episode, Job, Segment, Show
@@ -108,7 +109,7 @@ def test_show_jobs_reextract_and_refresh_citations_in_the_worker(server):
 
 @pytest.mark.django_db
 def test_a_show_job_without_a_show_is_refused():
-    with pytest.raises(ValueError, match="needs a show"):
+    with pytest.raises(ValidationError, match="needs a show"):
         job_enqueue(kind=Job.Kind.REEXTRACT)
 
 

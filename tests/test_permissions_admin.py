@@ -195,6 +195,7 @@ class AdminWriteTests(TestCase):
 
     def test_add_episode_needs_a_slug_and_makes_none_empty(self):
         client = logged_in(self.superuser)
+        make_show("The Retort")  # the show field lists shows by title
         form = {
             "show": make_show("The Retort").title,
             "title": "A new one",

@@ -124,10 +124,12 @@ class IngestEdgeTests(TestCase):
             ("Ann", "We like open source and open source is cheap."),
             ("Bob", "Indeed."),
         )
-        episode_ingest_transcript(data=first, filename="t.txt")
+        episode_ingest_transcript(data=first, filename="t.txt", show="The Retort")
         assert Citation.objects.count() == 2
         result = episode_ingest_transcript(
-            data=first.replace("cheap.", "cheaper."), filename="t.txt"
+            data=first.replace("cheap.", "cheaper."),
+            filename="t.txt",
+            show="The Retort",
         )
         assert result.segments_updated == 1
         spans = sorted(Citation.objects.values_list("start_char", flat=True))

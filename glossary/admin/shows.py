@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
@@ -51,13 +51,15 @@ class ShowAdmin(GuardedChangelist, admin.ModelAdmin):
         extra = {**(extra_context or {}), "show_jobs": labels}
         return super().change_view(request, object_id, form_url, extra)
 
-    def get_prepopulated_fields(self, request, obj=None):
-        # A slug is filled in from the title only for a new show.
-        return self.prepopulated_fields if obj is None else {}
-
     def get_readonly_fields(self, request, obj=None):
         # Episodes point at a show by its title: renaming would orphan them.
-        return ["title"] if obj is not None and obj.episodes.exists() else []
+        return ["title"] if self._has_episodes(obj) else []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if self._has_episodes(obj) else self.prepopulated_fields
+
+    def _has_episodes(self, obj: Show | None) -> bool:
+        return obj is not None and obj.episodes.exists()
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(num_episodes=Count("episodes"))
@@ -89,8 +91,8 @@ class ShowAdmin(GuardedChangelist, admin.ModelAdmin):
             raise PermissionDenied
         try:
             job = job_enqueue(kind=SHOW_JOBS[which], show=show, user=request.user)
-        except ValueError as error:
-            self.message_user(request, str(error), messages.ERROR)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
             return HttpResponseRedirect(
                 reverse("admin:glossary_show_change", args=[show.pk])
             )

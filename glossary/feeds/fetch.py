@@ -22,6 +22,10 @@ FEED_TYPES = frozenset(
         "text/xml",
         "application/atom+xml",
         "application/x-rss+xml",
+        # Generic types some hosts serve feeds as; the reader still checks
+        # that the body is RSS (an HTML page is refused by its type and body).
+        "text/plain",
+        "application/octet-stream",
     }
 )
 # What hosts send for each transcript type a feed lists; plain text and

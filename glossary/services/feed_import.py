@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 
 from ..feeds import FeedError, FeedItem, FeedPerson, FeedTranscript, read_feed
 from ..feeds.fetch import FEED_TYPES, Fetcher, FetchError, FetchLimits, transcript_types
@@ -26,6 +25,7 @@ from ..models import Episode, Person, Show
 from ..transcripts import ParsedPerson, TranscriptError
 from .ingest import EpisodeMetadata, episode_ingest_transcript
 from .people import person_merge
+from .rules import unique_slug
 
 # A transcript's parser, by the MIME type the feed lists it as.
 FORMAT_OF_TYPE = {
@@ -240,10 +240,7 @@ def _show_for_feed(title: str, feed_url: str) -> Show:
     found = Show.objects.filter(title=title).first()
     if found:
         return found
-    base = slugify(title)[:190] or "show"
-    slug, n = base, 2
-    while Show.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
+    slug = unique_slug(Show, title, fallback="show")
     return Show.objects.create(title=title, slug=slug, feed_url=feed_url)
 
 

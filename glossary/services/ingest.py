@@ -186,7 +186,7 @@ def episode_ingest_transcript(
                 episode=episode,
                 guid=guid,
                 number=number,
-                slug=slug,
+                slug=slug or _episode_slug(number, title),
                 checksum=checksum,
             ),
             busy=f"Episode {slug or title or number} is already being ingested; "
@@ -281,12 +281,17 @@ def show_for_ingest(show: Show | str | None) -> Show:
     if show:
         title = " ".join(show.split())
         found = Show.objects.filter(title=title).first()
+        if found is None:  # two ingests may make the same new show at once
+            hold_or_refuse(
+                [f"show:{title}"], busy=f"{title} is being created; try again."
+            )
         return found or Show.objects.create(title=title, slug=unique_show_slug(title))
     shows = list(Show.objects.all()[:6])
     if len(shows) == 1:
         return shows[0]
     if not shows:
         title = settings.KB_SHOW_NAME
+        hold_or_refuse([f"show:{title}"], busy=f"{title} is being created; try again.")
         return Show.objects.create(title=title, slug=unique_show_slug(title))
     names = ", ".join(repr(s.title) for s in shows[:5])
     raise ValidationError(f"kb holds several shows ({names}...): name the show.")

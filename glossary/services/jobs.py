@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import httpx
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -36,18 +37,18 @@ def job_enqueue(
     params: dict[str, Any] | None = None,
     user: Any = None,
 ) -> Job:
-    """Queue a job; raise `ValueError` for a kind that needs a show without one,
+    """Queue a job; `ValidationError` for a show job without its show or feed,
     `PermissionDenied` for a user who may not write what the job writes."""
     from ..tasks import run_job
 
     require_job(user, kind)
 
     if kind in SHOW_KINDS and kind != Job.Kind.IMPORT_FEED and show is None:
-        raise ValueError(f"A {kind} job needs a show.")
+        raise ValidationError(f"A {kind} job needs a show.")
     if kind == Job.Kind.IMPORT_FEED and not (
         (params or {}).get("source") or (show and show.feed_url)
     ):
-        raise ValueError("An import needs the show's feed URL or a source.")
+        raise ValidationError("An import needs the show's feed URL or a source.")
     with transaction.atomic():
         job = Job.objects.create(
             kind=kind,

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 
 from ..models import Appearance, Citation, Person, Segment
+from .rules import unique_slug
 
 
 @dataclass
@@ -101,11 +101,7 @@ def person_name(*, person: Person, name: str) -> MergeResult:
     with transaction.atomic():
         person.name = name
         person.is_placeholder = False
-        base = slugify(name)[:190] or "person"
-        slug, n = base, 2
-        while Person.objects.filter(slug=slug).exclude(pk=person.pk).exists():
-            slug, n = f"{base}-{n}", n + 1
-        person.slug = slug
+        person.slug = unique_slug(Person, name, fallback="person", exclude_pk=person.pk)
         person.full_clean()
         person.save()
     return MergeResult(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Container
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q
 from django.utils.text import slugify
 
@@ -139,27 +140,34 @@ def unique_term_slug(label: str, *, term: Term | None = None) -> str:
     return free_slug(base, term_slugs_taken(prefix=base, term=term))
 
 
-def _unique_slug(model, text: str, *, fallback: str) -> str:
+def unique_slug(
+    model: type[models.Model],
+    text: str,
+    *,
+    fallback: str,
+    exclude_pk: object = None,
+) -> str:
+    """A slug for `text` that no other row of `model` has (one query)."""
     base = slug_base(text, fallback=fallback)
-    taken = set(
-        model.objects.filter(slug__startswith=base).values_list("slug", flat=True)
-    )
-    return free_slug(base, taken)
+    taken = model._default_manager.filter(slug__startswith=base)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    return free_slug(base, set(taken.values_list("slug", flat=True)))
 
 
 def unique_person_slug(name: str) -> str:
     """A slug for a new person that no other person has."""
-    return _unique_slug(Person, name, fallback="person")
+    return unique_slug(Person, name, fallback="person")
 
 
 def unique_episode_slug(text: str) -> str:
     """A slug for a new episode that no other episode has."""
-    return _unique_slug(Episode, text, fallback="episode")
+    return unique_slug(Episode, text, fallback="episode")
 
 
 def unique_show_slug(title: str) -> str:
     """A slug for a new show that no other show has."""
-    return _unique_slug(Show, title, fallback="show")
+    return unique_slug(Show, title, fallback="show")
 
 
 def slug_taken_message(slug: str) -> str:

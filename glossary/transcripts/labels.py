@@ -37,8 +37,10 @@ PLACEHOLDER_RE = re.compile(rf"(?:{PLACEHOLDER})", re.IGNORECASE)
 PARTICLE_RE = re.compile(PARTICLE)
 
 # `Label: text` or `Label:` alone; `[Label] text` or `[Label]: text`.
-PLAIN_LABEL_RE = re.compile(r"^(?P<label>[^\[\]:]{1,80}):(?:\s+(?P<text>.*))?$")
-BRACKET_LABEL_RE = re.compile(r"^\[(?P<label>[^\[\]:]{1,80})\]:?(?:\s+(?P<text>.*))?$")
+# Long enough for any label (the ingest's limits refuse absurd ones by name);
+# a label is at most four name words anyway.
+PLAIN_LABEL_RE = re.compile(r"^(?P<label>[^\[\]:]{1,500}):(?:\s+(?P<text>.*))?$")
+BRACKET_LABEL_RE = re.compile(r"^\[(?P<label>[^\[\]:]{1,500})\]:?(?:\s+(?P<text>.*))?$")
 # What a label might be: a short capitalised prefix and a colon, as a line a
 # parser did not take for a label but a reader would ("Jane (guest): ...").
 LABEL_LIKE_RE = re.compile(r"^(?P<label>[A-Z\[][^:.?!\"“]{0,39}):(?:\s|$)")
