@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('glossary', '0009_show_editor_permissions'),
+        ('glossary', '0010_show_editor_permissions'),
     ]
 
     operations = [
