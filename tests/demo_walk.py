@@ -96,4 +96,4 @@ def main() -> None:
     """Run from `manage.py shell -c` on a demo database; print the problems."""
     from django.test import Client
 
-    print(json.dumps(walk(Client(HTTP_HOST="localhost"))))
+    print(json.dumps(walk(Client(headers={"host": "localhost"}))))
