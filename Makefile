@@ -3,19 +3,33 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | md5sum | cut -c1-12)
+DEV_LOCK := requirements/development.txt
+STAMP := $(VENV)/.installed-$(shell cat $(DEV_LOCK) pyproject.toml | md5sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SEED := fixtures/retort-ep04-developing-llms.txt
 
-.PHONY: install run worker test lint format migrations-check bench
+.PHONY: install lock run worker test lint format migrations-check bench
 
 $(STAMP):
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r $(DEV_LOCK)
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) ## The development lock (kb, its test and lint tools) in .venv.
+
+# Both locks from pyproject.toml, with hashes: production (kb's dependencies
+# only) first, then development (plus the `dev` extra) constrained by it, so
+# the two agree on every shared version. After a dependency change, or to
+# settle a merge conflict in requirements/, run `make lock` and commit both.
+PIP_COMPILE := $(PY) -m piptools compile --quiet --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-index-url --no-emit-find-links
+lock:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m piptools --help >/dev/null 2>&1 || $(PY) -m pip install --quiet pip-tools
+	$(PIP_COMPILE) --output-file requirements/production.txt pyproject.toml
+	$(PIP_COMPILE) --extra dev --constraint requirements/production.txt \
+	  --output-file $(DEV_LOCK) pyproject.toml
 
 run: install ## Set up (venv, database, seed episode) and start the server.
 	DEBUG=$${DEBUG-1} $(PY) manage.py migrate --noinput
