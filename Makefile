@@ -44,9 +44,10 @@ worker: install ## Run background jobs (feed imports, re-extraction...) until st
 test: install ## The whole suite, on PostgreSQL (DATABASE_URL, or the local server).
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: install
+lint: install ## ruff (rules and format), then mypy over the pure core and services.
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) -m mypy
 
 format: install
 	$(VENV)/bin/ruff check --fix .

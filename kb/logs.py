@@ -10,7 +10,6 @@ valid JSON whatever a client sends.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter
@@ -53,10 +52,10 @@ class AccessJsonFormatter(JsonFormatter):
         message_dict: dict[str, Any],
     ) -> None:
         super().add_fields(log_data, record, message_dict)
-        atoms = record.args if isinstance(record.args, Mapping) else {}
+        atoms = record.args if isinstance(record.args, dict) else {}
         for field, atom in ACCESS_FIELDS.items():
             # dict.get: gunicorn's wrapper answers "-" for missing atoms.
-            value = dict.get(atoms, atom)  # type: ignore[arg-type]
+            value = dict.get(atoms, atom)
             if isinstance(value, str):
                 value = value.replace('\\"', '"')
             log_data[field] = value

@@ -571,8 +571,11 @@ def _rank(
     independent = _independent_counts(data, group_of)
     excluded = {normalize_label(key) for key in exclude}
     speakers_seen = {
-        _speaker(segment) for episode in data.segments for segment in episode
-    } - {None}
+        speaker
+        for episode in data.segments
+        for segment in episode
+        if (speaker := _speaker(segment)) is not None
+    }
     name_parts = _name_parts([*speakers_seen, *speaker_names])
     counts = data.word_counts
     ranked: list[_Ranked] = []
@@ -655,8 +658,8 @@ class _Clock:
     def __init__(self, segment: Any, next_start: float | None) -> None:
         points: dict[int, float] = {0: _seconds(segment.start)}
         for mark in getattr(segment, "marks", None) or ():
-            offset, seconds = _mark(mark)
-            points[offset] = seconds
+            offset, said_at = _mark(mark)
+            points[offset] = said_at
         end = getattr(segment, "end", None)
         end = _seconds(end) if end is not None else next_start
         length = len(segment.text or "")

@@ -76,11 +76,11 @@ class Match:
 
 
 _new = object.__new__
-_set_start = Match.start.__set__  # type: ignore[attr-defined]
-_set_end = Match.end.__set__  # type: ignore[attr-defined]
-_set_text = Match.text.__set__  # type: ignore[attr-defined]
-_set_term = Match.term_id.__set__  # type: ignore[attr-defined]
-_set_label = Match.label.__set__  # type: ignore[attr-defined]
+_set_start = Match.start.__set__  # type: ignore[attr-defined,misc]
+_set_end = Match.end.__set__  # type: ignore[attr-defined,misc]
+_set_text = Match.text.__set__  # type: ignore[attr-defined,misc]
+_set_term = Match.term_id.__set__  # type: ignore[attr-defined,misc]
+_set_label = Match.label.__set__  # type: ignore[attr-defined,misc]
 
 
 def make_match(start: int, end: int, text: str, term_id: int, label: str) -> Match:

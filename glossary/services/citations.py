@@ -38,7 +38,7 @@ def citation_build_manual(
         raise ValidationError(
             "Give both the start and the end of the span, or neither."
         )
-    if start_char is None:
+    if start_char is None or end_char is None:
         start_char, end_char = _first_mention(term, text)
     elif not 0 <= start_char < end_char <= len(text):
         raise ValidationError(
@@ -47,7 +47,7 @@ def citation_build_manual(
         )
     _check_not_cited(term, segment, start_char)
 
-    if start_char is None:
+    if start_char is None or end_char is None:
         seconds, approximate = segment.start, segment.start_estimated
         quote = quote_around(text, 0, 0)
         surface = ""

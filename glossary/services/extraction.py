@@ -183,7 +183,7 @@ def citations_refresh(
     term_ids = set(scope.values_list("pk", flat=True))
     loaded = _episodes_with_segments(episodes)
 
-    wanted: dict[tuple[int, int, int], Citation] = {}
+    wanted: dict[tuple[int, int, int | None], Citation] = {}
     for episode in progress(loaded):
         segments = list(episode.segments.all())
         for segment, following in pairwise([*segments, None]):

@@ -27,7 +27,7 @@ from ..wikipedia.attribution import attribution_markdown
 
 # Labels tried per term, at most: each can cost a request.
 MAX_CANDIDATES = 5
-_KIND_ORDER = {
+_KIND_ORDER: dict[str, int] = {
     Alias.Kind.PREFERRED: 0,
     Alias.Kind.ALTERNATIVE: 1,
     Alias.Kind.ABBREVIATION: 2,

@@ -109,7 +109,7 @@ def decode_transcript(data: bytes | str) -> str:
                 "this is a binary file, not a text transcript", line=line
             )
         try:
-            data = data.decode("utf-8-sig")
+            text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
             raise TranscriptError(
@@ -118,7 +118,9 @@ def decode_transcript(data: bytes | str) -> str:
             ) from None
     elif "\x00" in data:
         raise TranscriptError("this is a binary file, not a text transcript")
-    return data.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    else:
+        text = data
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def detect_format(text: str, filename: str | None = None) -> str:

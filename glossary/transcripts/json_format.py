@@ -162,9 +162,10 @@ def _segment_line(text: str, index: int) -> int | None:
     decoder = json.JSONDecoder()
 
     def skip(i: int, separator: str = "") -> int:
-        i = WHITESPACE_RE.match(text, i).end()
+        # The pattern matches the empty string: `match` never returns None.
+        i = WHITESPACE_RE.match(text, i).end()  # type: ignore[union-attr]
         if separator and text.startswith(separator, i):
-            i = WHITESPACE_RE.match(text, i + 1).end()
+            i = WHITESPACE_RE.match(text, i + 1).end()  # type: ignore[union-attr]
         return i
 
     try:
