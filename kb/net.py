@@ -59,7 +59,7 @@ def client_ip(request: HttpRequest) -> str:
     if not networks or not _trusted(remote, networks):
         return remote
     client = remote
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = request.headers.get("x-forwarded-for", "")
     for hop in reversed([h.strip() for h in forwarded.split(",") if h.strip()]):
         if _address(hop) is None:
             break

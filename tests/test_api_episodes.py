@@ -231,7 +231,7 @@ class GlossaryJsonLdTests(ApiTestCase):
 
     def test_plain_json_is_offered_too(self):
         response = self.client.get(
-            "/api/v1/glossary.jsonld", HTTP_ACCEPT="application/json"
+            "/api/v1/glossary.jsonld", headers={"accept": "application/json"}
         )
         assert response["Content-Type"] == "application/json"
 
@@ -340,7 +340,7 @@ class TranscriptUploadTests(ApiTestCase):
         response = self.client.post(
             "/api/v1/transcripts/",
             {},
-            HTTP_AUTHORIZATION=f"Token {self.staff_token}",
+            headers={"authorization": f"Token {self.staff_token}"},
         )
         assert response.json()["error"]["fields"] == {
             "file": ["No file was submitted."]
@@ -351,7 +351,7 @@ class TranscriptUploadTests(ApiTestCase):
             "/api/v1/transcripts/",
             {"file": "x"},
             content_type="application/json",
-            HTTP_AUTHORIZATION=f"Token {self.staff_token}",
+            headers={"authorization": f"Token {self.staff_token}"},
         )
         assert response.status_code == 415
         assert response.json()["error"]["code"] == "unsupported_media_type"

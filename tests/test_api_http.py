@@ -53,7 +53,7 @@ class ConditionalGetTests(ApiTestCase):
             etag = response["ETag"]
             assert etag.startswith('"') and etag.endswith('"'), url
             assert response["Last-Modified"], url
-            again = self.client.get(url, HTTP_IF_NONE_MATCH=etag)
+            again = self.client.get(url, headers={"if-none-match": etag})
             assert again.status_code == 304, url
             assert again.content == b""
             assert again["ETag"] == etag
@@ -64,16 +64,22 @@ class ConditionalGetTests(ApiTestCase):
     def test_a_304_runs_one_query_and_builds_nothing(self):
         etag = self.client.get("/api/v1/terms/rlhf/")["ETag"]
         with self.assertNumQueries(1):
-            response = self.client.get("/api/v1/terms/rlhf/", HTTP_IF_NONE_MATCH=etag)
+            response = self.client.get(
+                "/api/v1/terms/rlhf/", headers={"if-none-match": etag}
+            )
         assert response.status_code == 304
 
     def test_a_different_etag_or_url_gets_the_body(self):
         etag = self.client.get("/api/v1/terms/")["ETag"]
         assert (
-            self.client.get("/api/v1/terms/", HTTP_IF_NONE_MATCH='"x"').status_code
+            self.client.get(
+                "/api/v1/terms/", headers={"if-none-match": '"x"'}
+            ).status_code
             == 200
         )
-        other = self.client.get("/api/v1/terms/?page_size=3", HTTP_IF_NONE_MATCH=etag)
+        other = self.client.get(
+            "/api/v1/terms/?page_size=3", headers={"if-none-match": etag}
+        )
         assert other.status_code == 200
         assert other["ETag"] != etag
 
@@ -82,13 +88,13 @@ class ConditionalGetTests(ApiTestCase):
         modified = response["Last-Modified"]
         assert (
             self.client.get(
-                "/api/v1/episodes/", HTTP_IF_MODIFIED_SINCE=modified
+                "/api/v1/episodes/", headers={"if-modified-since": modified}
             ).status_code
             == 304
         )
         assert (
             self.client.get(
-                "/api/v1/episodes/", HTTP_IF_MODIFIED_SINCE=http_date(0)
+                "/api/v1/episodes/", headers={"if-modified-since": http_date(0)}
             ).status_code
             == 200
         )
@@ -98,7 +104,7 @@ class ConditionalGetTests(ApiTestCase):
         self.g.mistral.label = "Mistral AI"
         self.g.mistral.save()
         new_glossary_version()  # what the signal does on commit
-        response = self.client.get("/api/v1/terms/", HTTP_IF_NONE_MATCH=etag)
+        response = self.client.get("/api/v1/terms/", headers={"if-none-match": etag})
         assert response.status_code == 200
         assert response["ETag"] != etag
         assert "Mistral AI" in response.content.decode()
@@ -114,7 +120,7 @@ class ConditionalGetTests(ApiTestCase):
         etag = self.client.get(url)["ETag"]
         Citation.objects.filter(term=self.g.rlhf).update(featured=False)
         Citation.objects.filter(pk=self.g.citations["rlhf"][0].pk).update(featured=True)
-        response = self.client.get(url, HTTP_IF_NONE_MATCH=etag)
+        response = self.client.get(url, headers={"if-none-match": etag})
         assert response.status_code == 200
         assert response.json()["featured_citations"][0]["seconds"] == (
             self.g.citations["rlhf"][0].seconds
@@ -125,7 +131,7 @@ class ConditionalGetTests(ApiTestCase):
         first = self.client.get(url)
         segment = self.g.citations["rlhf"][0].segment
         make_citation(self.g.seven_b, segment, seconds=1.0)
-        response = self.client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+        response = self.client.get(url, headers={"if-none-match": first["ETag"]})
         assert response.status_code == 200
         assert response.json()["results"][0]["slug"] == "7b-model"
 
@@ -138,7 +144,7 @@ class ConditionalGetTests(ApiTestCase):
     def test_authenticated_reads_are_private(self):
         token = make_token()
         response = self.client.get(
-            "/api/v1/terms/", HTTP_AUTHORIZATION=f"Token {token}"
+            "/api/v1/terms/", headers={"authorization": f"Token {token}"}
         )
         assert response.status_code == 200
         assert response["Cache-Control"] == "private, no-cache"
@@ -152,7 +158,9 @@ class ConditionalGetTests(ApiTestCase):
         assert second["Content-Type"] == "application/json"
 
     def test_a_failed_if_match_is_a_json_412(self):
-        response = self.client.get("/api/v1/terms/rlhf/", HTTP_IF_MATCH='"other"')
+        response = self.client.get(
+            "/api/v1/terms/rlhf/", headers={"if-match": '"other"'}
+        )
         assert response.status_code == 412
         assert response.json()["error"]["code"] == "precondition_failed"
 
@@ -165,7 +173,8 @@ class CorsTests(ApiTestCase):
 
     def test_an_allowed_origin_may_read_without_credentials(self):
         response = self.client.get(
-            f"/api/v1/episodes/{self.g.episode.slug}/terms/", HTTP_ORIGIN=SHOW_NOTES
+            f"/api/v1/episodes/{self.g.episode.slug}/terms/",
+            headers={"origin": SHOW_NOTES},
         )
         assert response.status_code == 200
         assert response["Access-Control-Allow-Origin"] == SHOW_NOTES
@@ -176,7 +185,7 @@ class CorsTests(ApiTestCase):
 
     def test_another_origin_gets_no_cors_headers(self):
         response = self.client.get(
-            "/api/v1/terms/", HTTP_ORIGIN="https://evil.example.com"
+            "/api/v1/terms/", headers={"origin": "https://evil.example.com"}
         )
         assert response.status_code == 200
         assert "Access-Control-Allow-Origin" not in response
@@ -184,9 +193,11 @@ class CorsTests(ApiTestCase):
     def test_a_preflight_for_a_json_post_is_answered(self):
         response = self.client.options(
             "/api/v1/terms/",
-            HTTP_ORIGIN=SHOW_NOTES,
-            HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
-            HTTP_ACCESS_CONTROL_REQUEST_HEADERS="content-type",
+            headers={
+                "origin": SHOW_NOTES,
+                "access-control-request-method": "POST",
+                "access-control-request-headers": "content-type",
+            },
         )
         assert response.status_code == 200
         assert response["Access-Control-Allow-Origin"] == SHOW_NOTES
@@ -197,17 +208,21 @@ class CorsTests(ApiTestCase):
     def test_a_refused_preflight_gets_no_permission(self):
         response = self.client.options(
             "/api/v1/terms/",
-            HTTP_ORIGIN="https://evil.example.com",
-            HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+            headers={
+                "origin": "https://evil.example.com",
+                "access-control-request-method": "GET",
+            },
         )
         assert "Access-Control-Allow-Origin" not in response
 
     def test_pages_outside_the_api_get_no_cors_headers(self):
-        response = self.client.get("/concepts/", HTTP_ORIGIN=SHOW_NOTES)
+        response = self.client.get("/concepts/", headers={"origin": SHOW_NOTES})
         assert "Access-Control-Allow-Origin" not in response
 
     def test_errors_carry_cors_headers_so_the_site_can_read_them(self):
-        response = self.client.get("/api/v1/terms/nope/", HTTP_ORIGIN=SHOW_NOTES)
+        response = self.client.get(
+            "/api/v1/terms/nope/", headers={"origin": SHOW_NOTES}
+        )
         assert response.status_code == 404
         assert response["Access-Control-Allow-Origin"] == SHOW_NOTES
 
@@ -268,7 +283,7 @@ class ErrorShapeTests(ApiTestCase):
                 "/api/v1/transcripts/",
                 "show=" + "x" * 5000,
                 content_type="application/x-www-form-urlencoded",
-                HTTP_AUTHORIZATION=f"Token {self.staff_token}",
+                headers={"authorization": f"Token {self.staff_token}"},
             )
         assert self.error(response, 413)["code"] == "payload_too_large"
 
@@ -284,7 +299,9 @@ class ErrorShapeTests(ApiTestCase):
     def test_a_304_counts_against_the_rate_too(self):
         with throttle_rates(anon="1/minute"):
             etag = self.client.get("/api/v1/terms/")["ETag"]
-            response = self.client.get("/api/v1/terms/", HTTP_IF_NONE_MATCH=etag)
+            response = self.client.get(
+                "/api/v1/terms/", headers={"if-none-match": etag}
+            )
         assert response.status_code == 429
 
     def test_anonymous_calls_count_against_the_anonymous_rate_only(self):
@@ -297,7 +314,7 @@ class ErrorShapeTests(ApiTestCase):
         with throttle_rates(anon="1/minute", user="100/minute"):
             for _ in range(3):
                 response = self.client.get(
-                    "/api/v1/terms/", HTTP_AUTHORIZATION=f"Token {token}"
+                    "/api/v1/terms/", headers={"authorization": f"Token {token}"}
                 )
                 assert response.status_code == 200
 
@@ -331,7 +348,7 @@ class ErrorShapeTests(ApiTestCase):
             assert response["Content-Type"] == "application/json"
 
     def test_asking_for_html_is_a_json_406(self):
-        response = self.client.get("/api/v1/terms/", HTTP_ACCEPT="text/html")
+        response = self.client.get("/api/v1/terms/", headers={"accept": "text/html"})
         assert self.error(response, 406)["code"] == "not_acceptable"
 
     def test_an_unexpected_failure_is_a_json_500_and_is_logged(self):

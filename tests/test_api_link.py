@@ -175,7 +175,7 @@ class ThrottleBehindAProxyTests(TestCase):
             URL,
             json.dumps({"text": "x"}),
             content_type="application/json",
-            HTTP_X_FORWARDED_FOR=forwarded,
+            headers={"x-forwarded-for": forwarded},
             REMOTE_ADDR="10.0.0.1",
         )
 

@@ -263,7 +263,7 @@ class TranscriptUploadView(APIView):
     def post(self, request: Request) -> Response:
         limit = upload_max_bytes()
         try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
+            length = int(request.headers.get("content-length") or 0)
         except ValueError:
             length = 0
         if length > limit + MULTIPART_SLACK:
