@@ -14,6 +14,8 @@ import pytest
 
 from tests.test_api_terms import build_api_glossary
 
+pytestmark = pytest.mark.slow  # a real Chromium
+
 PAGE = """<!doctype html>
 <html lang="en"><meta charset="utf-8"><title>Show notes</title>
 <h1>Concepts in this episode</h1>

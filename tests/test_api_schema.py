@@ -142,6 +142,7 @@ FUZZ = hypothesis_settings(
 LINK = "/api/v1/link/"
 
 
+@pytest.mark.slow  # schemathesis fuzzing
 @schema.exclude(path=LINK).parametrize()
 @FUZZ
 def test_the_api_keeps_to_its_schema(case, api_data):
@@ -154,6 +155,7 @@ def test_the_api_keeps_to_its_schema(case, api_data):
     case.call_and_validate()
 
 
+@pytest.mark.slow  # schemathesis fuzzing
 @schema.include(path=LINK).parametrize()
 @FUZZ
 def test_the_link_endpoint_keeps_to_its_schema(case, api_data):

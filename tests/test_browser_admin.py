@@ -12,6 +12,8 @@ from glossary.models import Term
 from glossary.services.extraction import citations_refresh, terms_propose_candidates
 from glossary.services.ingest import episode_ingest_transcript
 
+pytestmark = pytest.mark.slow  # a real Chromium
+
 SEED = (
     Path(__file__).resolve().parent.parent
     / "fixtures"

@@ -21,6 +21,8 @@ from glossary.models import Citation
 from .factories import new_glossary_version
 from .test_pages_concepts import build_seed_glossary
 
+pytestmark = pytest.mark.slow  # a real Chromium
+
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 AUDIO_PATH = "test-media/silence.wav"

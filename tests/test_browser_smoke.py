@@ -2,6 +2,8 @@
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a real Chromium
+
 
 @pytest.mark.django_db(transaction=True)
 def test_chromium_renders_the_home_page(live_server, page, artifacts):

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a real gunicorn
+
 ROOT = Path(__file__).resolve().parent.parent
 AGENT = 'probe\\ "quoted" \\" C:\\new\\table \u00e9'
 

@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 
 from glossary.transcripts import TranscriptError, parse_transcript
 
+pytestmark = pytest.mark.slow  # property-based fuzzing
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "transcripts"
 SUFFIXES = ["txt", "vtt", "srt", "json", "html"]
 SOURCES = {
