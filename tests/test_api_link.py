@@ -196,7 +196,7 @@ class ThrottleBehindAProxyTests(TestCase):
                 URL,
                 json.dumps({"text": "x"}),
                 content_type="application/json",
-                HTTP_X_FORWARDED_FOR=forwarded,
+                headers={"x-forwarded-for": forwarded},
                 REMOTE_ADDR="203.0.113.99",
             )
 

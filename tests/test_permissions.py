@@ -104,7 +104,7 @@ class ApiWritePermissionTests(ApiTestCase):
             "/api/v1/link/",
             {"text": "hi"},
             content_type="application/json",
-            HTTP_AUTHORIZATION="Token not-a-real-token",
+            headers={"authorization": "Token not-a-real-token"},
         )
         assert response.status_code == 200
 
@@ -112,7 +112,7 @@ class ApiWritePermissionTests(ApiTestCase):
         response = self.client.post(
             "/api/v1/transcripts/",
             {"file": SimpleUploadedFile("a.vtt", CONVERSATION.read_bytes())},
-            HTTP_AUTHORIZATION="Token not-a-real-token",
+            headers={"authorization": "Token not-a-real-token"},
         )
         assert response.status_code == 401
 

@@ -175,7 +175,7 @@ class ApiEdgeTests(ApiTestCase):
         return self.client.post(
             "/api/v1/transcripts/",
             {"file": SimpleUploadedFile(name, content)},
-            HTTP_AUTHORIZATION=f"Token {self.token}",
+            headers={"authorization": f"Token {self.token}"},
         )
 
     def test_hostile_transcripts_are_400s_naming_the_problem(self):

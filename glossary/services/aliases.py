@@ -127,8 +127,8 @@ def term_set_aliases(*, term: Term, aliases: Iterable[str | AliasSpec]) -> bool:
                 alias.delete()
                 changed = True
         for key, spec in wanted.items():
-            alias = existing.get(key)
-            if alias is None:
+            current = existing.get(key)
+            if current is None:
                 alias_add(
                     term=term,
                     label=spec.label,
@@ -136,9 +136,9 @@ def term_set_aliases(*, term: Term, aliases: Iterable[str | AliasSpec]) -> bool:
                     case_sensitive=spec.case_sensitive,
                 )
                 changed = True
-            elif alias.label != spec.label:
-                alias.label = spec.label
-                save_alias(alias)
+            elif current.label != spec.label:
+                current.label = spec.label
+                save_alias(current)
                 changed = True
     return changed
 

@@ -628,7 +628,9 @@ def _relocate_citations(
 
 
 def _nearest_occurrence(
-    citation: Citation, new: list[Segment], taken: set[tuple[int, int, int]]
+    citation: Citation,
+    new: list[Segment],
+    taken: set[tuple[int, int, int | None]],
 ) -> tuple[Segment, int] | None:
     surface = citation.surface
     if not surface:

@@ -44,7 +44,7 @@ SETTABLE_STATUSES = frozenset(
 class TermConflict(ValidationError):
     """The term was saved by someone else since the editor loaded it."""
 
-    def __init__(self, term: Term, expected_version: int, current_version: int):
+    def __init__(self, term: Term, expected_version: int | None, current_version: int):
         self.term = term
         self.expected_version = expected_version
         self.current_version = current_version
