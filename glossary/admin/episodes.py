@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -19,7 +18,7 @@ from ..services.ingest import episode_ingest_transcript
 from ..services.uploads import upload_max_bytes, upload_too_large
 from ..transcripts import TranscriptError
 from .display import audio_link, time_shown
-from .forms import TranscriptUploadForm
+from .forms import HTTPS_URLS, TranscriptUploadForm
 from .guards import GuardedChangelist
 from .inlines import AppearanceInline
 
@@ -90,7 +89,7 @@ class EpisodeAdmin(GuardedChangelist, admin.ModelAdmin):
         "segments_table",
     ]
     inlines = [AppearanceInline]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = HTTPS_URLS
     change_list_template = "admin/glossary/episode/change_list.html"
     change_form_template = "admin/glossary/episode/change_form.html"
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
@@ -30,6 +31,9 @@ from ..services.rules import (
 )
 from ..services.terms import TermConflict, term_check_version
 from ..services.vocabulary import check_broader
+
+#: A web address typed without a scheme is https (Django 6's default).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 # Rows a term page shows; a term cited hundreds of times shows the first ones.
 CITATIONS_SHOWN = 100

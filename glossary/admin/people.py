@@ -17,7 +17,7 @@ from django.urls import path, reverse
 
 from ..models import Person
 from ..services.people import people_delete, person_merge, person_name
-from .forms import PersonForm
+from .forms import HTTPS_URLS, PersonForm
 from .guards import GuardedChangelist
 
 
@@ -79,6 +79,7 @@ class PersonAdmin(GuardedChangelist, admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["is_placeholder"]
+    formfield_overrides = HTTPS_URLS
     actions = [merge_people]
 
     @admin.display(description="short names")

@@ -10,7 +10,6 @@ import json
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
@@ -18,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 
 from ..models import Job, Show
 from ..services.jobs import job_enqueue
+from .forms import HTTPS_URLS
 from .guards import GuardedChangelist
 
 SHOW_JOBS = {
@@ -32,7 +32,7 @@ class ShowAdmin(GuardedChangelist, admin.ModelAdmin):
     list_display = ["title", "feed_url", "episode_count"]
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = HTTPS_URLS
     fields = [
         "title",
         "slug",
