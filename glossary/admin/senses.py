@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import path
 
 from ..linking.context import MAX_RULE, rule_problem
@@ -78,20 +78,26 @@ class LabelSenseAdmin(admin.ModelAdmin):
     readonly_fields = ["label", "term", "kind"]
     fields = ["label", "term", "kind", *SenseForm.Meta.fields]
 
+    def _viewing(self, view):
+        """An admin page for those who may view label senses."""
+
+        def guarded(request):
+            if not self.has_view_permission(request):
+                raise PermissionDenied
+            return view(request, self.admin_site, self.opts)
+
+        return self.admin_site.admin_view(guarded)
+
     def get_urls(self):
         own = [
             path(
                 "explain/",
-                self.admin_site.admin_view(
-                    lambda request: explain_view(request, self.admin_site, self.opts)
-                ),
+                self._viewing(explain_view),
                 name="glossary_explain",
             ),
             path(
                 "integrity/",
-                self.admin_site.admin_view(
-                    lambda request: integrity_view(request, self.admin_site, self.opts)
-                ),
+                self._viewing(integrity_view),
                 name="glossary_integrity",
             ),
         ]
