@@ -1,5 +1,6 @@
 """The admin's show, job and people pages: buttons queue jobs, services merge."""
 
+from django.contrib.auth.models import Permission
 from django.test import TestCase
 from django.urls import reverse
 
@@ -13,10 +14,21 @@ Speaker 2: [00:00:05] Open source is about licences.
 """
 
 
+def make_importer(username: str):
+    """An editor who may also create episodes, which a feed import does."""
+    user = make_user(username)
+    user.user_permissions.add(
+        Permission.objects.get(
+            codename="add_episode", content_type__app_label="glossary"
+        )
+    )
+    return user
+
+
 class ShowAdminTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.editor = make_user("editor")
+        cls.editor = make_importer("editor")
         cls.show = Show.objects.create(
             title="Open Models Weekly",
             slug="omw",
@@ -140,7 +152,7 @@ class ReplaceUploadTests(TestCase):
 
 class ShowWithoutFeedTests(TestCase):
     def test_import_from_feed_without_a_feed_url_says_so(self):
-        editor = make_user("editor")
+        editor = make_importer("editor")
         show = Show.objects.create(title="No Feed", slug="no-feed")
         response = logged_in(editor).post(
             reverse("admin:glossary_show_job", args=[show.pk, "import"]), follow=True
