@@ -14,6 +14,15 @@ from django.core.exceptions import PermissionDenied
 
 ADD_EPISODE = "glossary.add_episode"
 CHANGE_EPISODE = "glossary.change_episode"
+CHANGE_TERM = "glossary.change_term"
+# What each background job (`Job.Kind`) writes, so who may queue it: an
+# import creates and replaces episodes as an upload does.
+JOB_PERMISSIONS = {
+    "import_feed": (ADD_EPISODE, CHANGE_EPISODE),
+    "reextract": (CHANGE_TERM,),
+    "refresh_citations": (CHANGE_TERM,),
+    "enrich_wikipedia": (CHANGE_TERM,),
+}
 
 
 def may_ingest(user: Any, *, creating: bool) -> bool:
@@ -37,3 +46,18 @@ def require_ingest(user: Any, *, creating: bool, episode: object) -> None:
     if not may_ingest(user, creating=creating):
         what = "create episodes" if creating else f"replace the transcript of {episode}"
         raise PermissionDenied(f"This account may not {what}.")
+
+
+def may_run_job(user: Any, kind: str) -> bool:
+    """Whether `user` may queue a job of `kind` (staff with its permissions)."""
+    if user is None:
+        return True
+    if not (user.is_active and user.is_staff):
+        return False
+    return user.has_perms(JOB_PERMISSIONS[kind])
+
+
+def require_job(user: Any, kind: str) -> None:
+    """Raise `PermissionDenied` naming the job `user` may not queue."""
+    if not may_run_job(user, kind):
+        raise PermissionDenied(f"This account may not queue a {kind} job.")

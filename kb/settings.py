@@ -329,8 +329,8 @@ KB_WIKIPEDIA_USER_AGENT = env.str(
 KB_WIKIPEDIA_CACHE_SECONDS = env.int("KB_WIKIPEDIA_CACHE_SECONDS", 86400)
 KB_WIKIPEDIA_MISS_CACHE_SECONDS = env.int("KB_WIKIPEDIA_MISS_CACHE_SECONDS", 3600)
 
-# show: importing a show from its podcast feed (issue 13). A feed or
-# transcript host is the outside world: every request is bounded.
+# Importing a show from its podcast feed. A feed or transcript host is the
+# outside world: every request is bounded.
 KB_FEED_MAX_BYTES = env.int("KB_FEED_MAX_BYTES", 20 * 1024 * 1024)
 KB_FEED_MAX_ITEMS = env.int("KB_FEED_MAX_ITEMS", 5000)
 KB_FETCH_TIMEOUT_SECONDS = env.float("KB_FETCH_TIMEOUT_SECONDS", 20.0)

@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.test import TestCase
 from django.urls import URLPattern, URLResolver, reverse
 
-from glossary.models import Episode, Job, Person, Segment
+from glossary.models import Episode, Job, Person, Segment, Show
 from tests.test_permissions import ROLES, make_role
 
 from .admin_helpers import cite, logged_in
@@ -40,6 +40,19 @@ MATRIX = {
     "glossary_person_change": (DENIED, OK, OK),
     "glossary_person_history": (DENIED, OK, OK),
     "glossary_person_delete": (DENIED, OK, OK),
+    "glossary_person_name": (DENIED, OK, OK),
+    "glossary_show_changelist": (DENIED, OK, OK),
+    "glossary_show_add": (DENIED, OK, OK),
+    "glossary_show_change": (DENIED, OK, OK),
+    "glossary_show_history": (DENIED, OK, OK),
+    "glossary_show_delete": (DENIED, DENIED, OK),
+    "glossary_show_job": (GONE, GONE, GONE),  # POST only
+    "glossary_job_changelist": (DENIED, OK, OK),
+    "glossary_job_add": (DENIED, DENIED, DENIED),  # jobs are queued on a show
+    "glossary_job_change": (DENIED, OK, OK),  # read-only
+    "glossary_job_history": (DENIED, OK, OK),
+    "glossary_job_delete": (DENIED, DENIED, OK),
+    "glossary_job_enrich": (GONE, GONE, GONE),  # POST only
     "glossary_term_changelist": (DENIED, OK, OK),
     "glossary_term_add": (DENIED, OK, OK),
     "glossary_term_change": (DENIED, OK, OK),
@@ -62,20 +75,6 @@ MATRIX = {
     "glossary_citation_change": (DENIED, OK, OK),
     "glossary_citation_history": (DENIED, OK, OK),
     "glossary_citation_delete": (DENIED, OK, OK),
-    # Shows, jobs (editors see them; the worker writes them) and naming people.
-    "glossary_show_changelist": (DENIED, OK, OK),
-    "glossary_show_add": (DENIED, OK, OK),
-    "glossary_show_change": (DENIED, OK, OK),
-    "glossary_show_history": (DENIED, OK, OK),
-    "glossary_show_delete": (DENIED, DENIED, OK),
-    "glossary_show_job": (GONE, GONE, GONE),  # POST only
-    "glossary_job_changelist": (DENIED, OK, OK),
-    "glossary_job_add": (DENIED, DENIED, DENIED),
-    "glossary_job_change": (DENIED, OK, OK),
-    "glossary_job_history": (DENIED, OK, OK),
-    "glossary_job_delete": (DENIED, DENIED, OK),
-    "glossary_job_enrich": (GONE, GONE, GONE),  # POST only
-    "glossary_person_name": (DENIED, OK, OK),
 }
 
 
@@ -104,6 +103,7 @@ class AdminPermissionMatrixTests(TestCase):
         cls.term = admin_term("open source", aliases=["open-source software"])
         cls.citation = cite(cls.term, cls.episode.segments.first())
         cls.person = Person.objects.first()
+        cls.job = Job.objects.create(kind=Job.Kind.REEXTRACT, show=cls.episode.show)
         # A label that may be deleted: the preferred one never may be.
         alias = cls.term.aliases.exclude(kind="preferred").get()
         cls.objects = {
@@ -114,9 +114,7 @@ class AdminPermissionMatrixTests(TestCase):
             "alias": alias.pk,
             "citation": cls.citation.pk,
             "show": cls.episode.show.pk,
-            "job": Job.objects.create(
-                kind=Job.Kind.REEXTRACT, show=cls.episode.show
-            ).pk,
+            "job": cls.job.pk,
         }
         cls.history = {
             "term": cls.term.history.first().history_id,
@@ -130,7 +128,7 @@ class AdminPermissionMatrixTests(TestCase):
                 f"admin:{name}", args=[self.objects[model], self.history[model]]
             )
         if name == "glossary_show_job":
-            return reverse(f"admin:{name}", args=[self.objects["show"], "import"])
+            return reverse(f"admin:{name}", args=[self.objects[model], "import"])
         if name.endswith(
             ("_change", "_history", "_delete", "_wikipedia", "reupload", "_name")
         ):
@@ -179,11 +177,26 @@ class AdminWriteTests(TestCase):
         assert response.status_code == 403
         assert Episode.objects.exists()
 
+    def test_an_editor_cannot_queue_a_feed_import_which_creates_episodes(self):
+        show = Show.objects.create(
+            title="A show", slug="a-show", feed_url="https://feeds.example/a.xml"
+        )
+        url = reverse("admin:glossary_show_job", args=[show.pk, "import"])
+        response = logged_in(self.editor).post(url)
+        assert response.status_code == 403
+        assert not Job.objects.exists()
+
+    def test_an_editor_queues_a_re_extraction_of_a_show(self):
+        show = Show.objects.create(title="A show", slug="a-show")
+        url = reverse("admin:glossary_show_job", args=[show.pk, "reextract"])
+        response = logged_in(self.editor).post(url)
+        assert response.status_code == 302
+        assert Job.objects.get().kind == Job.Kind.REEXTRACT
+
     def test_add_episode_needs_a_slug_and_makes_none_empty(self):
         client = logged_in(self.superuser)
-        make_show("The Retort")  # the show field lists shows by title
         form = {
-            "show": "The Retort",
+            "show": make_show("The Retort").title,
             "title": "A new one",
             "slug": "",
             "appearance_set-TOTAL_FORMS": "0",

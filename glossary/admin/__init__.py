@@ -1,10 +1,10 @@
 """Curation in the Django admin, shaped like Django's own admin modules.
 
 `forms`, `inlines`, `actions`, `filters` and `display` hold the parts; `terms`
-(terms and labels), `citations`, `episodes` (episodes and segments),
-`people` (naming and merging), `shows` (feed import and the job list) and
-`wikipedia` (the term's Wikipedia page) register and wire them. Nothing here
-writes by itself: every save, delete, action and import calls a service.
+(terms and labels), `citations`, `episodes` (episodes, segments),
+`people` (naming, merging and deleting people), `shows` (feed import and the
+job list) and `wikipedia` (the term's Wikipedia page) register and wire them.
+Nothing here writes by itself: every save, delete, action and import calls a service.
 """
 
 from django.contrib import admin

@@ -152,8 +152,8 @@ class EpisodeAdmin(GuardedChangelist, admin.ModelAdmin):
                     format=form.cleaned_data["format"] or None,
                     audio_url=form.cleaned_data["audio_url"] or None,
                     episode=episode,
-                    replace=form.cleaned_data["replace"],
                     by=request.user,
+                    replace=form.cleaned_data["replace"],
                 )
             except TranscriptError as error:
                 form.add_error("file", f"{upload.name}: {error}")

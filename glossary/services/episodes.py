@@ -1,9 +1,7 @@
-"""Removing people, and editing who appears in an episode.
+"""Editing who appears in an episode.
 
 Ingesting a transcript (`services.ingest`) creates and updates episodes and
-people; these are the editors' own changes from the admin, each one
-transaction. (Episodes are not deleted in the admin: their segments are
-read-only there, so Django refuses the cascade.)
+people; this is the editors' own change from the admin, one transaction.
 """
 
 from __future__ import annotations
@@ -12,15 +10,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from ..models import Appearance, Person
-
-
-def people_delete(*, people: Iterable[Person]) -> int:
-    """Delete people; segments they spoke keep their speaker label."""
-    with transaction.atomic():
-        ids = [person.pk for person in people]
-        Person.objects.filter(pk__in=ids).delete()
-    return len(ids)
+from ..models import Appearance
 
 
 def appearances_save(

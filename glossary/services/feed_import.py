@@ -25,7 +25,7 @@ from ..models import Episode, Person, Show
 from ..transcripts import ParsedPerson, TranscriptError
 from .ingest import EpisodeMetadata, episode_ingest_transcript
 from .people import person_merge
-from .slugs import unique_slug
+from .rules import unique_show_slug
 
 # A transcript's parser, by the MIME type the feed lists it as.
 FORMAT_OF_TYPE = {
@@ -231,7 +231,7 @@ def _show_for_feed(title: str, feed_url: str) -> Show:
     found = Show.objects.filter(title=title).first()
     if found:
         return found
-    slug = unique_slug(Show, title, fallback="show")
+    slug = unique_show_slug(title)
     return Show.objects.create(title=title, slug=slug, feed_url=feed_url)
 
 

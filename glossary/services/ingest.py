@@ -34,8 +34,7 @@ from ..transcripts.speakers import match_speaker
 from ..transcripts.timing import time_at
 from .extraction import RefreshResult, citations_refresh
 from .locks import hold_or_refuse
-from .rules import unique_person_slug
-from .slugs import unique_slug
+from .rules import unique_episode_slug, unique_person_slug, unique_show_slug
 
 
 @dataclass
@@ -124,11 +123,11 @@ def episode_ingest_transcript(
     slug: str | None = None,
     audio_url: str | None = None,
     episode: Episode | None = None,
+    by: Any = None,
     guid: str | None = None,
     metadata: EpisodeMetadata | None = None,
     credits: Sequence[ParsedPerson] = (),
     replace: bool = False,
-    by: Any = None,
 ) -> IngestResult:
     """Create or update the episode a transcript file describes.
 
@@ -170,12 +169,19 @@ def episode_ingest_transcript(
 
     with transaction.atomic():
         show_row = show_for_ingest(show)
-        _hold_identity(
-            show_row,
-            episode,
-            guid=guid,
-            number=number,
-            slug=slug or _episode_slug(number, title),
+        # Every name the episode may be found by, held until commit, so two
+        # ingestions of one episode at once cannot both write it.
+        hold_or_refuse(
+            _ingest_lock_names(
+                show_row,
+                episode=episode,
+                guid=guid,
+                number=number,
+                slug=slug,
+                checksum=checksum,
+            ),
+            busy=f"Episode {slug or title or number} is already being ingested; "
+            "try again.",
         )
         if episode is not None:
             episode = Episode.objects.select_for_update().get(pk=episode.pk)
@@ -194,10 +200,7 @@ def episode_ingest_transcript(
             _refuse_number_of_another_episode(show_row, number, show is not None)
             episode = Episode(
                 show=show_row,
-                slug=slug
-                or unique_slug(
-                    Episode, _episode_slug(number, title), fallback="episode"
-                ),
+                slug=slug or unique_episode_slug(_episode_slug(number, title)),
                 guid=guid or "",
             )
         elif episode.transcript_sha256 == checksum and (
@@ -239,31 +242,26 @@ def episode_ingest_transcript(
     return result
 
 
-def _hold_identity(
+def _ingest_lock_names(
     show: Show,
-    episode: Episode | None,
     *,
+    episode: Episode | None,
     guid: str | None,
     number: int | None,
     slug: str | None,
-) -> None:
-    """Lock every name this ingest may find or create its episode by.
-
-    Two ingestions of one new episode at once would both find none and both
-    create it; the second is refused as busy instead (`locks`). `slug` is the
-    given one or the one a new episode would be named from.
-    """
-    names = [] if episode is None else [f"episode-pk:{episode.pk}"]
+    checksum: str,
+) -> list[str]:
+    """The names an ingestion holds: each identity the episode may be found by."""
+    names = [f"transcript:{checksum}"]
+    if episode is not None:
+        names.append(f"episode:{episode.pk}")
     if guid:
         names.append(f"episode-guid:{show.pk}:{guid}")
     if number is not None:
-        names.append(f"episode:{show.pk}:{number}")
+        names.append(f"episode-number:{show.pk}:{number}")
     if slug:
         names.append(f"episode-slug:{slug}")
-    hold_or_refuse(
-        names,
-        busy=f"Episode {slug or guid or number} is already being ingested; try again.",
-    )
+    return names
 
 
 def show_for_ingest(show: Show | str | None) -> Show:
@@ -278,18 +276,14 @@ def show_for_ingest(show: Show | str | None) -> Show:
             hold_or_refuse(
                 [f"show:{title}"], busy=f"{title} is being created; try again."
             )
-        return found or Show.objects.create(
-            title=title, slug=unique_slug(Show, title, fallback="show")
-        )
+        return found or Show.objects.create(title=title, slug=unique_show_slug(title))
     shows = list(Show.objects.all()[:6])
     if len(shows) == 1:
         return shows[0]
     if not shows:
         title = settings.KB_SHOW_NAME
         hold_or_refuse([f"show:{title}"], busy=f"{title} is being created; try again.")
-        return Show.objects.create(
-            title=title, slug=unique_slug(Show, title, fallback="show")
-        )
+        return Show.objects.create(title=title, slug=unique_show_slug(title))
     names = ", ".join(repr(s.title) for s in shows[:5])
     raise ValidationError(f"kb holds several shows ({names}...): name the show.")
 

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Episode, Job, Show, Term
+from ..permissions import require_job
 from ..wikipedia import Status, make_client
 from .extraction import citations_refresh, terms_propose_candidates
 from .feed_import import ItemOutcome, show_import_feed
@@ -35,8 +36,11 @@ def job_enqueue(
     params: dict[str, Any] | None = None,
     user: Any = None,
 ) -> Job:
-    """Queue a job; `ValidationError` for a show job without its show or feed."""
+    """Queue a job; `ValidationError` for a show job without its show or feed,
+    `PermissionDenied` for a user who may not write what the job writes."""
     from ..tasks import run_job
+
+    require_job(user, kind)
 
     if kind in SHOW_KINDS and kind != Job.Kind.IMPORT_FEED and show is None:
         raise ValidationError(f"A {kind} job needs a show.")

@@ -6,13 +6,14 @@ citations with them; nothing about a citation changes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ..models import Appearance, Citation, Person, Segment
-from .slugs import unique_slug
+from .rules import slug_base, unique_person_slug
 
 
 @dataclass
@@ -28,6 +29,14 @@ class MergeResult:
             f"{self.citations_moved} citations on them, "
             f"{self.appearances_moved} episode credits moved."
         )
+
+
+def people_delete(*, people: Iterable[Person]) -> int:
+    """Delete people; segments they spoke keep their speaker label."""
+    with transaction.atomic():
+        ids = [person.pk for person in people]
+        Person.objects.filter(pk__in=ids).delete()
+    return len(ids)
 
 
 def person_merge(*, source: Person, target: Person) -> MergeResult:
@@ -92,7 +101,8 @@ def person_name(*, person: Person, name: str) -> MergeResult:
     with transaction.atomic():
         person.name = name
         person.is_placeholder = False
-        person.slug = unique_slug(Person, name, fallback="person", exclude_pk=person.pk)
+        if slug_base(name, fallback="person") != person.slug:
+            person.slug = unique_person_slug(name)
         person.full_clean()
         person.save()
     return MergeResult(

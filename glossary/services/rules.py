@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
 from ..linking.normalize import normalize_label
-from ..models import Alias, Person, Term, TermRedirect
+from ..models import Alias, Episode, Person, Show, Term, TermRedirect
 
 #: What an editor edits on a term, in the order the term form shows it.
 EDITABLE_TERM_FIELDS = (
@@ -128,13 +128,27 @@ def unique_term_slug(label: str, *, term: Term | None = None) -> str:
     return free_slug(base, term_slugs_taken(prefix=base, term=term))
 
 
-def unique_person_slug(name: str) -> str:
-    """A slug for a new person that no other person has."""
-    base = slug_base(name, fallback="person")
+def _unique_slug(model, text: str, *, fallback: str) -> str:
+    base = slug_base(text, fallback=fallback)
     taken = set(
-        Person.objects.filter(slug__startswith=base).values_list("slug", flat=True)
+        model.objects.filter(slug__startswith=base).values_list("slug", flat=True)
     )
     return free_slug(base, taken)
+
+
+def unique_person_slug(name: str) -> str:
+    """A slug for a new person that no other person has."""
+    return _unique_slug(Person, name, fallback="person")
+
+
+def unique_episode_slug(text: str) -> str:
+    """A slug for a new episode that no other episode has."""
+    return _unique_slug(Episode, text, fallback="episode")
+
+
+def unique_show_slug(title: str) -> str:
+    """A slug for a new show that no other show has."""
+    return _unique_slug(Show, title, fallback="show")
 
 
 def slug_taken_message(slug: str) -> str:

@@ -36,7 +36,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("glossary", "0009_show_jobs"),
+        ("glossary", "0008_show_jobs"),
         ("glossary", "0003_editor_group"),
     ]
     operations = [migrations.RunPython(grant, revoke)]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('glossary', '0008_show_shows_and_identity'),
+        ('glossary', '0007_show_shows_and_identity'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

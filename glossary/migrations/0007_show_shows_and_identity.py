@@ -23,7 +23,7 @@ def shows_from_episodes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('glossary', '0007_show_placeholder_people'),
+        ('glossary', '0006_show_placeholder_people'),
     ]
 
     operations = [
