@@ -1,5 +1,8 @@
 """The glossary as a table (CSV in the admin, and the starter glossary file).
 
+(Over 500 lines: the columns, their widgets and the resource that reads and
+writes them must agree column by column, so they stay in one module.)
+
 One row per term. The columns:
 
 - `label`, `slug`, `status`, `kind`, `short_definition`, `definition`;

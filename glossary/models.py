@@ -1,5 +1,9 @@
 """The glossary's data: episodes and their segments, terms, labels, citations.
 
+(Over 500 lines: Django's one models module per app, so migrations and the
+admin find every model in one place; reads live in `selectors`, writes in
+`services`.)
+
 Rules that must hold whatever writes the rows live in the database as
 constraints (unique slugs, one label naming one term, a citation's span inside
 its segment); services are the only code that writes.

@@ -178,6 +178,20 @@ class AdminWriteTests(TestCase):
         assert response.status_code == 302
         assert not Episode.objects.exists() and not Segment.objects.exists()
 
+    def test_a_superuser_deletes_episodes_in_bulk_with_their_segments(self):
+        first = admin_episode()
+        second = admin_episode(slug="ep-2", number=2)
+        response = logged_in(self.superuser).post(
+            reverse("admin:glossary_episode_changelist"),
+            {
+                "action": "delete_selected",
+                "_selected_action": [first.pk, second.pk],
+                "post": "yes",
+            },
+        )
+        assert response.status_code == 302
+        assert not Episode.objects.exists() and not Segment.objects.exists()
+
     def test_an_editor_cannot_delete_an_episode(self):
         episode = admin_episode()
         url = reverse("admin:glossary_episode_delete", args=[episode.pk])

@@ -1,5 +1,8 @@
 """The citation refresh: one matching scope, whatever is refreshed."""
 
+import contextlib
+
+from django.db import transaction
 from django.test import TestCase
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -110,6 +113,14 @@ class LiveRefreshTests(TestCase):
         )
 
     def test_a_new_label_is_cited_without_a_command(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            alias_add(term=self.term, label="LLM", kind="abbreviation")
+        assert self.cited() == ["LLM", "LLMs", "large language model"]
+
+    def test_a_rolled_back_change_does_not_stop_the_next_one_refreshing(self):
+        with contextlib.suppress(RuntimeError), transaction.atomic():
+            alias_add(term=self.term, label="LLM", kind="abbreviation")
+            raise RuntimeError("the change is rolled back")
         with self.captureOnCommitCallbacks(execute=True):
             alias_add(term=self.term, label="LLM", kind="abbreviation")
         assert self.cited() == ["LLM", "LLMs", "large language model"]

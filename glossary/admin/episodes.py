@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from ..models import Episode, Segment
-from ..services.episodes import appearances_save
+from ..services.episodes import appearances_save, episodes_delete
 from ..services.ingest import episode_ingest_transcript
 from ..services.uploads import upload_max_bytes, upload_too_large
 from ..transcripts import TranscriptError
@@ -104,6 +104,12 @@ class EpisodeAdmin(GuardedChangelist, admin.ModelAdmin):
 
     def get_prepopulated_fields(self, request, obj=None):
         return self.prepopulated_fields if obj is None else {}
+
+    def delete_model(self, request, obj: Episode) -> None:
+        episodes_delete(episodes=[obj])
+
+    def delete_queryset(self, request, queryset) -> None:
+        episodes_delete(episodes=queryset)
 
     def get_deleted_objects(self, objs, request):
         # Segments have no admin actions of their own (no one may delete one

@@ -1,5 +1,9 @@
 """Find glossary labels in running text: the linker's hot path.
 
+(Over 500 lines on purpose: matching, the sense rules and the explained mode
+share one prepared text and one entry table, and the hot loop stays in one
+place where its cost can be read; text folding is apart, in `folding`.)
+
 How a text is searched
 ----------------------
 1. The text is folded the way labels are, runs of spaces collapsed, and

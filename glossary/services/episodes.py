@@ -1,4 +1,4 @@
-"""Editing who appears in an episode.
+"""Editing who appears in an episode, and deleting episodes.
 
 Ingesting a transcript (`services.ingest`) creates and updates episodes and
 people; this is the editors' own change from the admin, one transaction.
@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from ..models import Appearance
+from ..models import Appearance, Episode
 
 
 def appearances_save(
@@ -21,3 +21,11 @@ def appearances_save(
         for appearance in changed:
             Appearance.objects.filter(pk=appearance.pk).update(role=appearance.role)
         Appearance.objects.filter(pk__in=[a.pk for a in deleted]).delete()
+
+
+def episodes_delete(*, episodes: Iterable[Episode]) -> int:
+    """Delete episodes with their segments, citations and appearances."""
+    with transaction.atomic():
+        ids = [episode.pk for episode in episodes]
+        Episode.objects.filter(pk__in=ids).delete()
+    return len(ids)

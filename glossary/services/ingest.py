@@ -1,5 +1,9 @@
 """Ingest a transcript: create or update an episode, its people and segments.
 
+(Over 500 lines: the steps of one ingestion, identity, metadata, people,
+segments and moving citations, are kept in the order they run inside its one
+transaction; people and segment steps are the next to move out if it grows.)
+
 Parsing happens before any write; the writes are one transaction. Ingesting
 the same file twice changes nothing; a changed file for the same episode
 replaces its segments and moves the citations on them along with their words,

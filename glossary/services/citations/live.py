@@ -34,19 +34,34 @@ def citations_follow_change(
     `removed_labels` are labels the change took away (their words still
     point at the terms that may now take those mentions).
     """
+    if not _flush_pending():
+        # No refresh waits on this transaction: what an earlier, rolled-back
+        # one collected is not this change's to refresh.
+        _pending.ids, _pending.labels = set(), set()
     pending: set[int] = getattr(_pending, "ids", set())
     pending.update(term_ids)
     _pending.ids = pending
     labels: set[str] = getattr(_pending, "labels", set())
     labels.update(removed_labels)
     _pending.labels = labels
-    # Registered on every call: the first to run does the work, the others
-    # find nothing pending (and a rolled-back change leaves ids that are only
-    # refreshed again, which is harmless).
-    transaction.on_commit(_flush)
+    if not _flush_pending():
+        _pending.waiting = True
+        transaction.on_commit(_flush)
+
+
+def _flush_pending() -> bool:
+    """Whether a `_flush` registered by this thread waits on the current
+    transaction (not run yet, and not discarded by a rollback)."""
+    connection = transaction.get_connection()
+    return (
+        getattr(_pending, "waiting", False)
+        and connection.in_atomic_block
+        and any(callback is _flush for _, callback, _ in connection.run_on_commit)
+    )
 
 
 def _flush() -> None:
+    _pending.waiting = False
     ids: set[int] = getattr(_pending, "ids", set())
     labels: set[str] = getattr(_pending, "labels", set())
     _pending.ids, _pending.labels = set(), set()
