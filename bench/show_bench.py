@@ -28,20 +28,19 @@ Uses its own database (`KB_BENCH_DATABASE_URL`, default
 from __future__ import annotations
 
 import argparse
-import hashlib
 import logging
 import os
 import resource
 import statistics
 import sys
-import threading
 import time
 from datetime import date, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from tests.feed_server import FeedServer  # noqa: E402
+
 CORPUS = ROOT.parent / "shared" / "data" / "corpus"
 if not CORPUS.is_dir():  # a worktree sits one level deeper than the main clone
     CORPUS = Path("/work/shared/data/corpus")
@@ -122,53 +121,28 @@ def feed_xml(base: str, count: int) -> bytes:
     ).encode()
 
 
-class Host:
-    """Feed and transcripts on loopback, with ETags and 304s."""
+class Host(FeedServer):
+    """The show's feed and transcripts on loopback, made on request.
+
+    The tests' loopback server (ETags, 304s) with its answers built from the
+    corpus instead of read from files.
+    """
 
     def __init__(self, corpus) -> None:
+        super().__init__()
         self.corpus = corpus
         self.count = 0
         self.cache: dict[int, bytes] = {}
-        self.downloads = 0
-        host = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-                kind, body = host.body(self.path)
-                if body is None:
-                    self.send_response(404)
-                    self.end_headers()
-                    return
-                etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
-                if self.headers.get("If-None-Match") == etag:
-                    self.send_response(304)
-                    self.send_header("ETag", etag)
-                    self.end_headers()
-                    return
-                host.downloads += 1
-                self.send_response(200)
-                self.send_header("Content-Type", kind)
-                self.send_header("ETag", etag)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def body(self, path: str) -> tuple[str, bytes | None]:
+    def answer(self, path: str) -> tuple[int, str, bytes]:
         if path == "/feed.xml":
-            return "application/rss+xml", feed_xml(self.base, self.count)
+            return 200, "application/rss+xml", feed_xml(self.base, self.count)
         if path.startswith("/t/") and path.endswith(".txt"):
             n = int(path[3:-4])
             if n not in self.cache:
                 self.cache[n] = episode_text(n, self.corpus).encode()
-            return "text/plain; charset=utf-8", self.cache[n]
-        return "", None
+            return 200, "text/plain; charset=utf-8", self.cache[n]
+        return 404, "text/plain", b"not found"
 
 
 def peak_mb() -> float:
@@ -217,77 +191,77 @@ def main() -> int:
     from glossary.services.terms import term_create, terms_publish
 
     corpus = corpus_turns()
-    host = Host(corpus)
-    feed = host.base + "feed.xml"
-    admin = get_user_model().objects.create_superuser("bench", password=None)
-    client = Client()
-    client.force_login(admin)
-    term = term_create(label="supply chain", short_definition="Where code comes from.")
-    terms_publish(terms=[term])
-
-    print(
-        f"CPUs: {os.cpu_count()}; corpus: {len(corpus)} transcripts; "
-        f"{WORDS_PER_EPISODE} words an episode"
-    )
-    print(
-        f"{'size':>4} {'new':>4} {'import s/ep':>11} {'304 ms/ep':>9} "
-        f"{'extract s/ep':>12} "
-        f"{'refresh s/ep':>12} {'peak MB':>8} | {'queue ms (q)':>12} "
-        f"{'concept ms (q)':>14} {'episode ms (q)':>14}"
-    )
-    done, import_total = 0, 0.0
-    for size in sizes:
-        host.count = size
-        host.downloads = 0
-        spent = {"created": 0.0, "unchanged": 0.0}
-        last = [time.perf_counter()]
-
-        def timed(index, total, outcome, spent=spent, last=last):
-            now = time.perf_counter()
-            spent[outcome.status] = spent.get(outcome.status, 0.0) + now - last[0]
-            last[0] = now
-
-        started = time.perf_counter()
-        result = show_import_feed(source=feed, progress=timed)
-        took = time.perf_counter() - started
-        import_total += took
-        assert result.ok, result.summary()
-        new = result.counts().get("created", 0)
-        assert new == size - done, result.counts()
-        episodes = list(Episode.objects.all())
-        started = time.perf_counter()
-        terms_propose_candidates(episodes=episodes)
-        extract = time.perf_counter() - started
-        started = time.perf_counter()
-        citations_refresh(episodes=episodes)
-        refresh = time.perf_counter() - started
-        done = size
-
-        cache.clear()
-        newest = Episode.objects.order_by("-number").first()
-        timings = [
-            page(client, "/admin/glossary/term/?status__exact=candidate"),
-            page(client, f"/concepts/{Term.objects.get(pk=term.pk).slug}/"),
-            page(client, f"/episodes/{newest.slug}/"),
-        ]
-        print(
-            f"{size:>4} {new:>4} {spent['created'] / new:>11.3f} "
-            f"{1000 * spent['unchanged'] / max(size - new, 1):>9.1f} "
-            f"{extract / size:>12.3f} "
-            f"{refresh / size:>12.3f} {peak_mb():>8.0f} | "
-            + " ".join(
-                f"{ms:>{w - 5}.0f} ({q:>2})"
-                for (ms, q), w in zip(timings, (12, 14, 14), strict=True)
-            )
+    with Host(corpus) as host:
+        feed = host.base + "feed.xml"
+        admin = get_user_model().objects.create_superuser("bench", password=None)
+        client = Client()
+        client.force_login(admin)
+        term = term_create(
+            label="supply chain", short_definition="Where code comes from."
         )
-    print(
-        f"Whole import of {done} episodes: {import_total:.0f} s "
-        f"(target: under 600 s); the extraction and refresh above are "
-        "re-run over the whole show at each size."
-    )
-    citations = term.citations.values("episode").distinct().count()
-    print(f"'supply chain' is cited in {citations} of {done} episodes.")
-    host.httpd.shutdown()
+        terms_publish(terms=[term])
+
+        print(
+            f"CPUs: {os.cpu_count()}; corpus: {len(corpus)} transcripts; "
+            f"{WORDS_PER_EPISODE} words an episode"
+        )
+        print(
+            f"{'size':>4} {'new':>4} {'import s/ep':>11} {'304 ms/ep':>9} "
+            f"{'extract s/ep':>12} "
+            f"{'refresh s/ep':>12} {'peak MB':>8} | {'queue ms (q)':>12} "
+            f"{'concept ms (q)':>14} {'episode ms (q)':>14}"
+        )
+        done, import_total = 0, 0.0
+        for size in sizes:
+            host.count = size
+            spent = {"created": 0.0, "unchanged": 0.0}
+            last = [time.perf_counter()]
+
+            def timed(index, total, outcome, spent=spent, last=last):
+                now = time.perf_counter()
+                spent[outcome.status] = spent.get(outcome.status, 0.0) + now - last[0]
+                last[0] = now
+
+            started = time.perf_counter()
+            result = show_import_feed(source=feed, progress=timed)
+            took = time.perf_counter() - started
+            import_total += took
+            assert result.ok, result.summary()
+            new = result.counts().get("created", 0)
+            assert new == size - done, result.counts()
+            episodes = list(Episode.objects.all())
+            started = time.perf_counter()
+            terms_propose_candidates(episodes=episodes)
+            extract = time.perf_counter() - started
+            started = time.perf_counter()
+            citations_refresh(episodes=episodes)
+            refresh = time.perf_counter() - started
+            done = size
+
+            cache.clear()
+            newest = Episode.objects.order_by("-number").first()
+            timings = [
+                page(client, "/admin/glossary/term/?status__exact=candidate"),
+                page(client, f"/concepts/{Term.objects.get(pk=term.pk).slug}/"),
+                page(client, f"/episodes/{newest.slug}/"),
+            ]
+            print(
+                f"{size:>4} {new:>4} {spent['created'] / new:>11.3f} "
+                f"{1000 * spent['unchanged'] / max(size - new, 1):>9.1f} "
+                f"{extract / size:>12.3f} "
+                f"{refresh / size:>12.3f} {peak_mb():>8.0f} | "
+                + " ".join(
+                    f"{ms:>{w - 5}.0f} ({q:>2})"
+                    for (ms, q), w in zip(timings, (12, 14, 14), strict=True)
+                )
+            )
+        print(
+            f"Whole import of {done} episodes: {import_total:.0f} s "
+            f"(target: under 600 s); the extraction and refresh above are "
+            "re-run over the whole show at each size."
+        )
+        citations = term.citations.values("episode").distinct().count()
+        print(f"'supply chain' is cited in {citations} of {done} episodes.")
     return 0
 
 
