@@ -174,3 +174,40 @@ class CitationRefreshTests(TestCase):
         result = citations_refresh(terms=list(Term.objects.filter(label="RLHF")))
         assert result.created >= 1 and result.deleted == 0
         assert Citation.objects.exclude(term__label="RLHF").count() == others
+
+
+class FirstMentionAgreesWithCitationTests(TestCase):
+    """Extraction's evidence and stored citations are placed by one rule."""
+
+    def assert_placements_agree(self, suffix: str) -> None:
+        path = SEED.parent / "transcripts" / f"conversation.{suffix}"
+        episode_ingest_transcript(data=path.read_bytes(), filename=path.name)
+        ranking = terms_propose_candidates().ranking
+        citations_refresh()
+        orders = dict(Segment.objects.values_list("pk", "order"))
+        cited = {
+            (c.term.label, orders[c.segment_id], c.start_char): c
+            for c in Citation.objects.select_related("term")
+        }
+        compared = 0
+        for candidate in ranking:
+            first = candidate.mentions[0]
+            citation = cited.get((candidate.label, first.segment_index, first.start))
+            if citation is None:
+                continue
+            compared += 1
+            assert (citation.seconds, citation.approximate, citation.quote) == (
+                candidate.evidence()["first_seconds"],
+                candidate.evidence()["first_approximate"],
+                candidate.evidence()["quote"],
+            ), candidate.label
+        assert compared >= 3
+
+    def test_a_vtt_episodes_first_mentions_agree_with_their_citations(self):
+        self.assert_placements_agree("vtt")
+
+    def test_an_srt_episodes_first_mentions_agree_with_their_citations(self):
+        self.assert_placements_agree("srt")
+
+    def test_a_json_episodes_first_mentions_agree_with_their_citations(self):
+        self.assert_placements_agree("json")

@@ -33,8 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from glossary.linking.normalize import normalize_label
-from glossary.transcripts.quotes import quote_around
-from glossary.transcripts.timing import time_at
+from glossary.linking.placement import Placement, place_mention
 
 from . import scoring
 from .labels import KINDS, chosen, kind_of, label_and_aliases
@@ -66,7 +65,12 @@ class SegmentLike(Protocol):
 
 @dataclass(slots=True)
 class Mention:
-    """One use of a candidate: `start`/`end` are offsets into the segment's text."""
+    """One use of a candidate: `start`/`end` are offsets into the segment's text.
+
+    `seconds` and `approximate` come from `linking.placement.place_mention`,
+    the rule stored citations are placed by, so the review queue's first
+    mention and the citation of the same words agree.
+    """
 
     episode: str
     segment_index: int
@@ -74,6 +78,7 @@ class Mention:
     end: int
     speaker: str | None
     seconds: float
+    approximate: bool = True
 
 
 @dataclass(slots=True)
@@ -121,6 +126,7 @@ class Candidate:
             "episodes": self.episodes,
             "first_episode": first.episode if first else None,
             "first_seconds": self.first_seconds,
+            "first_approximate": first.approximate if first else True,
             "speakers": list(self.speakers),
             "aliases": list(self.aliases),
             "quote": self.quote,
@@ -351,28 +357,30 @@ def _mark(mark: Any) -> tuple[int, float]:
     return int(mark.offset), float(mark.seconds)
 
 
-def _seconds(value: Any) -> float:
-    return float(value) if value is not None else 0.0
+def _seconds(value: Any) -> float | None:
+    return float(value) if value is not None else None
 
 
-class _Clock:
-    """Mention times in one segment, through `transcripts.timing.time_at`."""
+class _Placer:
+    """Mentions of one segment placed by `linking.placement.place_mention`."""
 
     def __init__(self, segment: Any, following: Any) -> None:
-        self.start = _seconds(segment.start)
-        self.length = len(segment.text or "")
+        self.text = segment.text or ""
+        self.start = _seconds(segment.start) or 0.0
+        self.estimated = bool(getattr(segment, "start_estimated", False))
         self.marks = [_mark(mark) for mark in getattr(segment, "marks", None) or ()]
-        end = getattr(segment, "end", None)
-        if end is None and following is not None:
-            end = following.start
-        self.next_start = _seconds(end) if end is not None else None
+        self.end = _seconds(getattr(segment, "end", None))
+        self.next_start = _seconds(following.start) if following is not None else None
 
-    def at(self, offset: int) -> float:
-        return time_at(
-            offset,
-            start=self.start,
-            text_length=self.length,
+    def place(self, start: int, end: int) -> Placement:
+        return place_mention(
+            self.text,
+            start,
+            end,
+            segment_start=self.start,
+            start_estimated=self.estimated,
             marks=self.marks,
+            segment_end=self.end,
             next_start=self.next_start,
         )
 
@@ -381,18 +389,22 @@ def _candidate(
     data: Episodes,
     ranked: _Ranked,
     ranks: dict[int, int],
-    clocks: dict[tuple[int, int], _Clock],
+    placers: dict[tuple[int, int], _Placer],
 ) -> Candidate:
     occurrences = sorted(
         occurrence for member in ranked.members for occurrence in member.occurrences
     )
-    mentions = []
+    mentions: list[Mention] = []
+    quote = ""
     for episode, index, start, end in occurrences:
         segments = data.segments[episode]
-        clock = clocks.get((episode, index))
-        if clock is None:
+        placer = placers.get((episode, index))
+        if placer is None:
             following = segments[index + 1] if index + 1 < len(segments) else None
-            clock = clocks[(episode, index)] = _Clock(segments[index], following)
+            placer = placers[(episode, index)] = _Placer(segments[index], following)
+        placed = placer.place(start, end)
+        if not mentions:
+            quote = placed.quote
         mentions.append(
             Mention(
                 episode=data.keys[episode],
@@ -400,14 +412,13 @@ def _candidate(
                 start=start,
                 end=end,
                 speaker=data.speakers[episode][index] or None,
-                seconds=clock.at(start),
+                seconds=placed.seconds,
+                approximate=placed.approximate,
             )
         )
     speakers: Counter[str] = Counter()
     for member in ranked.members:
         speakers.update(member.speakers)
-    first = occurrences[0]
-    text = data.segments[first[0]][first[1]].text or ""
     best_episode = min(ranked.scores, key=lambda e: (-ranked.scores[e], e))
     return Candidate(
         label=ranked.label,
@@ -423,7 +434,7 @@ def _candidate(
         ],
         mentions=mentions,
         signals=ranked.signals[best_episode],
-        quote=quote_around(text, first[2], first[3]),
+        quote=quote,
         episode_scores={data.keys[e]: s for e, s in sorted(ranked.scores.items())},
         episode_ranks={data.keys[e]: r for e, r in sorted(ranks.items())},
     )
@@ -486,8 +497,8 @@ def extract_candidates(
     order = interleave(queues, key=lambda ident: _best_order(kept[ident]))
     if limit is not None:
         order = order[: max(limit, 0)]
-    clocks: dict[tuple[int, int], _Clock] = {}
-    result = [_candidate(data, kept[i], ranks[i], clocks) for i in order]
+    placers: dict[tuple[int, int], _Placer] = {}
+    result = [_candidate(data, kept[i], ranks[i], placers) for i in order]
     for index, (earlier, reason) in near_variants([c.label for c in result]).items():
         result[index].variant_of = result[earlier].label
         result[index].variant_reason = reason
