@@ -798,6 +798,30 @@ def test_two_names_joined_by_and_stay_two_names():
     assert {"Zorbex", "Quillon"} <= labels(found)
 
 
+def test_two_full_names_joined_by_and_are_a_list_when_one_is_said_alone():
+    found = extract_candidates(
+        one_episode(
+            "I met Dara Vellin and Ossi Kaunak at the meetup.",
+            "Later Dara Vellin and Ossi Kaunak wrote the paper.",
+            "Then Dara Vellin left the project.",
+        )
+    )
+    assert "Dara Vellin and Ossi Kaunak" not in labels(found)
+    assert {"Dara Vellin", "Ossi Kaunak"} <= labels(found)
+
+
+def test_a_name_with_a_link_is_never_cut_inside_a_name():
+    found = extract_candidates(
+        one_episode("An essay by Pell Marrow of Quint Harbor about founders.")
+    )
+    assert "Pell Marrow of Quint Harbor" in labels(found)
+    assert not labels(found) & {
+        "Marrow of Quint Harbor",
+        "Pell Marrow of Quint",
+        "Marrow of Quint",
+    }
+
+
 def test_a_lower_case_word_and_a_number_make_one_candidate():
     found = extract_candidates(
         one_episode("Look at article 17 first.", "Because article 17 covers uploads.")

@@ -221,6 +221,7 @@ def _rank(
     speaker_names: Collection[str],
     show_names: Collection[str],
 ) -> list[_Ranked]:
+    data.drop_name_lists()
     groups = fold_variants(data)
     group_of = {key: root for root, keys in groups.items() for key in keys}
     independent = independent_counts(data, group_of)

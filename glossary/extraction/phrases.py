@@ -181,6 +181,35 @@ class Episodes:
         for index, segment in enumerate(self.segments[-1]):
             self._scan(episode, index, segment)
 
+    def drop_name_lists(self) -> None:
+        """Names joined by "and" that are said apart are a list, not a name.
+
+        "Gavin Andresen and Roger Ver" is two people when "Gavin Andresen" is
+        also said on its own; "The Lion and the Mouse" stays one title. Run
+        once all episodes are added, before nesting is counted, so the names
+        keep the occurrences the list would have absorbed.
+        """
+        lists = set()
+        for key, phrase in self.phrases.items():
+            words = phrase.words
+            cut = next((k for k, w in enumerate(words) if w in ("and", "&")), 0)
+            if not cut or not phrase.name:
+                continue
+            for side in (words[:cut], words[cut + 1 :]):
+                alone = self.phrases.get(" ".join(side))
+                if alone is not None and alone.name and alone.count > phrase.count:
+                    lists.add(key)
+        if not lists:
+            return
+        for key in lists:
+            del self.phrases[key]
+        for where, spans in self.spans.items():
+            if any(key in lists for _, _, key in spans):
+                self.spans[where] = [span for span in spans if span[2] not in lists]
+        self.parenthesized = [
+            pair for pair in self.parenthesized if pair[1] not in lists
+        ]
+
     def _scan(self, episode: int, index: int, segment: Any) -> None:
         text = segment.text or ""
         spoken = (
@@ -230,6 +259,8 @@ class Episodes:
                 if j - i - links >= MAX_WORDS:
                     break
                 if links and not _linked_name(tokens, i, j):
+                    continue
+                if links and _cuts_a_name(tokens, i, j):
                     continue
                 if first.fold == "the" and not (capitals and links):
                     continue  # "The" opens a title with a link inside only
@@ -319,6 +350,18 @@ def _linked_name(tokens: list[Token], i: int, j: int) -> bool:
     capitals = sum(1 for token in tokens[i : j + 1] if token.capital)
     anded = any(token.fold in ("and", "&") for token in tokens[i : j + 1])
     return capitals >= (3 if anded else 2)
+
+
+def _cuts_a_name(tokens: list[Token], i: int, j: int) -> bool:
+    """Does `tokens[i..j]` start or end inside a run of capitalised words?
+
+    A name with links is whole or nothing: "Paul Graham of YC Combinator",
+    never "Graham of YC" or "Paul Graham of YC".
+    """
+    before = i > 0 and tokens[i].joined and meaningful_capital(tokens[i - 1])
+    following = tokens[j + 1] if j + 1 < len(tokens) else None
+    after = following is not None and following.joined and meaningful_capital(following)
+    return before or after
 
 
 def _inside_names(tokens: list[Token]) -> set[tuple[int, int]]:
