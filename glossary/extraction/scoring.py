@@ -58,13 +58,16 @@ RARITY_BOUNDS = (0.3, 1.9)
 # Each word past the first makes a phrase this much rarer than its rarest
 # word on the Zipf scale (wordfreq's own estimate, the harmonic combination,
 # assumes words never occur apart, which makes every phrase look common).
-PHRASE_STEP = 0.5
+PHRASE_STEP = 1.0
 # A word wordfreq has never seen is as rare as its rarest known words.
 UNKNOWN_ZIPF = 1.0
 # A lower-case single word this common in general English ("money",
 # "internet", "government") is not proposed alone: it is not what a
 # glossary entry is for, however often it is said.
 COMMON_ZIPF = 5.0
+# Cohesion's weight: this floor for a phrase whose words are mostly said
+# apart, 1 for one whose rarest word is only ever said in it.
+COHESION_FLOOR = 0.25
 # Contrast with the rest of the show: a factor within these bounds.
 CONTRAST_BOUNDS = (0.6, 1.5)
 
@@ -196,7 +199,8 @@ def combine(
     usage **= USAGE_POWER
     if acronym >= 3:
         words = max(words, acronym)
-    score = usage * length_weight(words) * (0.5 + 0.5 * cohesion)
+    score = usage * length_weight(words)
+    score *= COHESION_FLOOR + (1.0 - COHESION_FLOOR) * cohesion
     score *= rarity(zipf_value) * contrast
     if acronym >= 3:
         score *= ACRONYM_BONUS
