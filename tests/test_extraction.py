@@ -810,6 +810,32 @@ def test_two_full_names_joined_by_and_are_a_list_when_one_is_said_alone():
     assert {"Dara Vellin", "Ossi Kaunak"} <= labels(found)
 
 
+def test_a_phrase_never_ends_inside_a_name_after_an_acronym():
+    found = extract_candidates(
+        one_episode(
+            "Every VC Ostra Valley firm said so.", "Another VC Ostra Valley firm too."
+        )
+    )
+    assert "VC Ostra" not in labels(found)
+
+
+def test_a_connector_between_a_word_and_a_name_makes_no_candidate():
+    found = extract_candidates(
+        one_episode("I am a fan of Zorblang.", "Truly a fan of Zorblang.")
+    )
+    assert "fan of Zorblang" not in labels(found)
+
+
+def test_a_capitalised_phrase_with_a_connector_stays_one_candidate():
+    found = extract_candidates(
+        one_episode(
+            "We use Reinforcement Learning from Human Feedback here.",
+            "So Reinforcement Learning from Human Feedback again.",
+        )
+    )
+    assert "Reinforcement Learning from Human Feedback" in labels(found)
+
+
 def test_a_name_with_a_link_is_never_cut_inside_a_name():
     found = extract_candidates(
         one_episode("An essay by Pell Marrow of Quint Harbor about founders.")

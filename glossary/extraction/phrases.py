@@ -260,7 +260,9 @@ class Episodes:
                     break
                 if links and not _linked_name(tokens, i, j):
                     continue
-                if links and _cuts_a_name(tokens, i, j):
+                if _cuts_a_name(tokens, i, j, linked=bool(links or connectors)):
+                    continue
+                if connectors and _mixed_case(tokens, i, j):
                     continue
                 if first.fold == "the" and not (capitals and links):
                     continue  # "The" opens a title with a link inside only
@@ -352,16 +354,44 @@ def _linked_name(tokens: list[Token], i: int, j: int) -> bool:
     return capitals >= (3 if anded else 2)
 
 
-def _cuts_a_name(tokens: list[Token], i: int, j: int) -> bool:
+def _cuts_a_name(tokens: list[Token], i: int, j: int, *, linked: bool) -> bool:
     """Does `tokens[i..j]` start or end inside a run of capitalised words?
 
-    A name with links is whole or nothing: "Paul Graham of YC Combinator",
-    never "Graham of YC" or "Paul Graham of YC".
+    A name is whole or nothing: "Silicon Valley", never "VC Silicon". With
+    a link or a connector inside, any capitalised neighbour counts ("Paul
+    Graham of YC Combinator", never "Graham of YC" or "Paul Graham of YC");
+    without one, only a capitalised edge word whose neighbour is written the
+    same way (an acronym beside a name stays its own: "AWS Lambda").
     """
-    before = i > 0 and tokens[i].joined and meaningful_capital(tokens[i - 1])
     following = tokens[j + 1] if j + 1 < len(tokens) else None
-    after = following is not None and following.joined and meaningful_capital(following)
-    return before or after
+    pairs = [
+        (tokens[i - 1], tokens[i]) if i > 0 else None,
+        (tokens[j], following) if following is not None else None,
+    ]
+    for pair in pairs:
+        if pair is None or not pair[1].joined:
+            continue
+        left, right = pair
+        if not (meaningful_capital(left) and meaningful_capital(right)):
+            continue
+        if linked or left.upper == right.upper:
+            return True
+    return False
+
+
+def _mixed_case(tokens: list[Token], i: int, j: int) -> bool:
+    """Capitalised and lower-case content words on one phrase ("fan of
+    TinyGo", "transition to Unpops"): a description that mentions a name,
+    not a term; a term with a connector is all in lower case ("philosophy of
+    science") or all capitalised ("Reinforcement Learning from Human
+    Feedback"). A capital that only starts a sentence says nothing."""
+    capital = lower = False
+    for token in tokens[i : j + 1]:
+        if token.flags & STOP:
+            continue
+        capital = capital or meaningful_capital(token)
+        lower = lower or not token.capital
+    return capital and lower
 
 
 def _inside_names(tokens: list[Token]) -> set[tuple[int, int]]:
