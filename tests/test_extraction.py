@@ -976,3 +976,14 @@ def test_episode_ranks_are_the_same_in_two_processes_with_different_hash_seeds()
         "print(json.dumps([(x.label, x.episode_ranks, x.variant_of) for x in c]))\n"
     )
     assert outputs_with_hash_seeds(script, "3", "4")
+
+
+def test_rarity_never_comes_from_a_singular_the_rules_made_up():
+    # "cookies" is made "cooky", a word English hardly uses: the candidate
+    # is as common as "cookies".
+    found = extract_candidates(
+        one_episode("We baked cookies today.", "The cookies were great, cookies.")
+    )
+    assert find(found, "cooky").signals["zipf"] == pytest.approx(
+        scoring.zipf("cookies"), abs=0.01
+    )

@@ -191,6 +191,19 @@ def _shouted(phrase: Phrase, data: Episodes) -> bool:
     )
 
 
+def _commonest_form(phrase: Phrase) -> str:
+    """The last word as made singular or as said, whichever English uses more.
+
+    Rarity must not come from a singular the rules made up ("cookies" →
+    "cooky", "oftentimes" → "oftentime").
+    """
+    last = phrase.words[-1]
+    surface = max(phrase.surfaces.items(), key=lambda item: (item[1], item[0]))[0][0]
+    said = WORD_RE.findall(surface)
+    spoken = fold(said[-1]) if said else last
+    return max((last, spoken), key=lambda word: (scoring.zipf(word), word))
+
+
 def _rejected(
     members: list[Phrase],
     *,
@@ -274,6 +287,8 @@ def _rank(
             for member in members
         )
         content = [w for w in best.words if w not in CONNECTORS and not _is_number(w)]
+        if content and content[-1] == best.words[-1]:
+            content[-1] = _commonest_form(best)
         # Said once, a phrase shows no sign of being a unit: its rarity is its
         # rarest word's, and its length earns nothing.
         once = frequency == 1 and not name
