@@ -987,3 +987,13 @@ def test_rarity_never_comes_from_a_singular_the_rules_made_up():
     assert find(found, "cooky").signals["zipf"] == pytest.approx(
         scoring.zipf("cookies"), abs=0.01
     )
+
+
+def test_a_plural_inside_a_lower_case_phrase_ends_it():
+    found = extract_candidates(
+        one_episode(
+            "The energy drinks space is crowded.", "The energy drinks space grows."
+        )
+    )
+    assert "energy drinks space" not in labels(found)
+    assert "energy drink" in labels(found)

@@ -264,6 +264,8 @@ class Episodes:
                     continue
                 if connectors and _mixed_case(tokens, i, j):
                     continue
+                if not connectors and _plural_inside(tokens, i, j):
+                    continue
                 if first.fold == "the" and not (capitals and links):
                     continue  # "The" opens a title with a link inside only
                 if _can_edge(token) and not (
@@ -392,6 +394,16 @@ def _mixed_case(tokens: list[Token], i: int, j: int) -> bool:
         capital = capital or meaningful_capital(token)
         lower = lower or not token.capital
     return capital and lower
+
+
+def _plural_inside(tokens: list[Token], i: int, j: int) -> bool:
+    """A lower-case plural before the last word ("energy drinks space"):
+    English compounds take the singular ("energy drink market"), so the
+    phrase runs across a boundary."""
+    return any(
+        not token.capital and singular(token.fold) != token.fold
+        for token in tokens[i:j]
+    )
 
 
 def _inside_names(tokens: list[Token]) -> set[tuple[int, int]]:
