@@ -997,3 +997,11 @@ def test_a_plural_inside_a_lower_case_phrase_ends_it():
     )
     assert "energy drinks space" not in labels(found)
     assert "energy drink" in labels(found)
+
+
+def test_a_coined_word_outranks_a_plain_name_said_as_often():
+    found = extract_candidates(
+        one_episode("We tried ZorbQuill once.", "Then Zorbquell came up once.")
+    )
+    order = [c.label for c in episode_order(found, "ep")]
+    assert order.index("ZorbQuill") < order.index("Zorbquell")

@@ -294,6 +294,7 @@ def _rank(
         once = frequency == 1 and not name
         rarity_zipf = scoring.phrase_zipf(content or list(best.words), unit=not once)
         length = 1 if once else len(longest.words)
+        coined = any(member.coined for member in members)
         # Per episode: mentions, turns, speakers.
         mentions: Counter[int] = Counter()
         turns: dict[int, set[int]] = defaultdict(set)
@@ -331,6 +332,7 @@ def _rank(
                 speakers=len(speakers[episode]),
                 contrast=factor,
                 connector=any(w in CONNECTORS for w in longest.words),
+                coined=coined,
             )
             scores[episode] = round(score, 6)
             signals[episode] = {

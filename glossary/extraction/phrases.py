@@ -94,6 +94,13 @@ class Phrase:
         )
 
     @property
+    def coined(self) -> bool:
+        """Written as a coined word: camel case inside a word ("ChatGPT",
+        "BitTorrent"), letters and digits in one word ("LD50"), a dot or a
+        slash inside one ("polyfill.io")."""
+        return any(_coined(surface) for surface, _, _ in self.surfaces)
+
+    @property
     def name(self) -> bool:
         """Written capitalised where a capital means something.
 
@@ -107,6 +114,13 @@ class Phrase:
             _camel(surface) or (" " in surface and _title(surface))
             for surface, _, _ in self.surfaces
         )
+
+
+_COINED_RE = re.compile(r"\w[./]\w|[A-Za-z]\d|\d[A-Za-z]")
+
+
+def _coined(surface: str) -> bool:
+    return _camel(surface) or bool(_COINED_RE.search(surface))
 
 
 def _camel(surface: str) -> bool:

@@ -41,6 +41,8 @@ NAME_BONUS = 1.6
 # the field (GPU, RLHF, CDN); two-letter ones are often not (PR, TV).
 ACRONYM_BONUS = 1.5
 SPEAKERS_BONUS = 1.1
+# A coined word ("ChatGPT", "LD50", "polyfill.io") is a name someone made.
+COINED_BONUS = 1.5
 # One mention is thin evidence: a lower-case phrase or an acronym said once
 # is most often a free combination of words or a stray, and a name said in
 # passing is rarely an episode's subject.
@@ -187,6 +189,7 @@ def combine(
     speakers: int,
     contrast: float = 1.0,
     connector: bool = False,
+    coined: bool = False,
 ) -> float:
     """The score in one episode: usage on a log scale, scaled by the rest.
 
@@ -212,4 +215,6 @@ def combine(
         score *= CONNECTOR_PENALTY
     if speakers > 1:
         score *= SPEAKERS_BONUS
+    if coined:
+        score *= COINED_BONUS
     return score
