@@ -24,6 +24,11 @@ first 50 candidates that name a gold concept). A candidate names a concept
 when one of its forms equals one of the concept's, compared case-, hyphen-
 and plural-insensitively (the way kb's linker folds them).
 
+The seed episode (`fixtures/retort-ep04-developing-llms.txt`) is measured
+alone too, against its curated glossary (`fixtures/retort-ep04-glossary.csv`:
+each term's label, aliases, abbreviations and hidden labels are its forms),
+outside the corpus means.
+
 Baseline, run on the same speech text in the same run: YAKE (`yake` 0.7.3,
 English, phrases of up to three words, deduplication threshold 0.9, its
 defaults otherwise), per transcript.
@@ -32,6 +37,7 @@ defaults otherwise), per transcript.
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import statistics
 import sys
@@ -48,6 +54,9 @@ from glossary.linking.normalize import normalize_label  # noqa: E402
 from glossary.transcripts import parse_transcript  # noqa: E402
 
 FORMATS = (".txt", ".vtt", ".srt", ".json", ".html")
+SEED = ROOT / "fixtures" / "retort-ep04-developing-llms.txt"
+SEED_GLOSSARY = ROOT / "fixtures" / "retort-ep04-glossary.csv"
+GLOSSARY_FORMS = ("aliases", "abbreviations", "hidden_labels")
 CUTS = (25, 50, 100)
 
 
@@ -86,6 +95,21 @@ def read_gold(path: Path) -> tuple[frozenset[str], ...]:
         if line and not line.startswith("#"):
             concepts.append(frozenset(match_key(form) for form in line.split("|")))
     return tuple(concepts)
+
+
+def read_glossary_gold(path: Path) -> tuple[frozenset[str], ...]:
+    """A glossary CSV as a gold list: each term's label and its other labels."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return tuple(
+        frozenset(
+            match_key(form)
+            for form in [row["label"]]
+            + [f for column in GLOSSARY_FORMS for f in (row[column] or "").split("|")]
+            if form
+        )
+        for row in rows
+    )
 
 
 def read_corpus(folder: Path) -> list[Transcript]:
@@ -237,6 +261,16 @@ def main() -> None:
         propose()
         alone.append((transcript.name, score(review_queue(episode), transcript.gold)))
     table("kb, each transcript alone (its review queue)", alone)
+
+    if SEED.exists() and SEED_GLOSSARY.exists():
+        reset_database()
+        seed = Transcript(SEED, "The Retort", read_glossary_gold(SEED_GLOSSARY))
+        episode = ingest([seed])[seed.name]
+        propose()
+        table(
+            f"kb, the seed alone against its glossary ({len(seed.gold)} terms)",
+            [(seed.name[:20], score(review_queue(episode), seed.gold))],
+        )
 
     if not args.skip_corpus:
         reset_database()
