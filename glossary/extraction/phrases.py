@@ -120,7 +120,8 @@ _COINED_RE = re.compile(r"\w[./]\w|[A-Za-z]\d|\d[A-Za-z]")
 
 
 def _coined(surface: str) -> bool:
-    return _camel(surface) or bool(_COINED_RE.search(surface))
+    # Hyphens join words: "Bitcoin-TINA" is two words, not camel case.
+    return _camel(surface.replace("-", " ")) or bool(_COINED_RE.search(surface))
 
 
 def _camel(surface: str) -> bool:
