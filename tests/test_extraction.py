@@ -1005,3 +1005,10 @@ def test_a_coined_word_outranks_a_plain_name_said_as_often():
     )
     order = [c.label for c in episode_order(found, "ep")]
     assert order.index("ZorbQuill") < order.index("Zorbquell")
+
+
+def test_a_word_english_uses_more_in_the_plural_stays_inside_a_phrase():
+    found = extract_candidates(
+        one_episode("Open a savings account today.", "My savings account grew.")
+    )
+    assert "savings account" in labels(found)
