@@ -1012,3 +1012,14 @@ def test_a_word_english_uses_more_in_the_plural_stays_inside_a_phrase():
         one_episode("Open a savings account today.", "My savings account grew.")
     )
     assert "savings account" in labels(found)
+
+
+def test_ordinals_decades_and_acronym_plurals_are_not_coined_words():
+    found = extract_candidates(
+        one_episode(
+            "Back in the 90s we had APIs everywhere, 10x more.",
+            "The 90s again, APIs again, 10x again.",
+        )
+    )
+    assert {"API", "10x", "90s"} <= labels(found)
+    assert not any(c.signals["coined"] for c in found)

@@ -343,6 +343,7 @@ def _rank(
                 "name_or_acronym": float(name),
                 "zipf": round(rarity_zipf, 2),
                 "contrast": round(factor, 3),
+                "coined": float(coined),
             }
         ranked.append(
             _Ranked(

@@ -120,12 +120,20 @@ class Phrase:
         )
 
 
-_COINED_RE = re.compile(r"\w[./]\w|[A-Za-z]\d|\d[A-Za-z]")
+# A dot after two letters or digits ("polyfill.io", "v1.2", not "U.S."), a
+# letter then a digit ("LD50", "P2SH"), a digit then letters that make no
+# ordinal, decade or multiple ("1Password", not "10th", "90s", "10x").
+_COINED_RE = re.compile(
+    r"[^\W_]{2}\.[^\W_]|[A-Za-z]\d|\d(?!(?:st|nd|rd|th|s|x)\b)[A-Za-z]{2}"
+)
+# An acronym's plural is not camel case ("APIs").
+_ACRONYM_PLURAL_RE = re.compile(r"\b([A-Z]{2,})s\b")
 
 
 def _coined(surface: str) -> bool:
-    # Hyphens join words: "Bitcoin-TINA" is two words, not camel case.
-    return _camel(surface.replace("-", " ")) or bool(_COINED_RE.search(surface))
+    # Hyphens and slashes join words: "Bitcoin-TINA", "backend/frontend".
+    words = _ACRONYM_PLURAL_RE.sub(r"\1", re.sub(r"[-/]", " ", surface))
+    return _camel(words) or bool(_COINED_RE.search(surface))
 
 
 def _camel(surface: str) -> bool:
