@@ -1,4 +1,4 @@
-"""The glossary as a table (CSV in the admin, and the starter glossary file).
+r"""The glossary as a table (CSV in the admin, and the starter glossary file).
 
 (Over 500 lines: the columns, their widgets and the resource that reads and
 writes them must agree column by column, so they stay in one module.)
@@ -22,6 +22,13 @@ One row per term. The columns:
   passage`. The words are looked up in the episode's transcript when the
   file is imported, so a re-ingested transcript (new segment ids, moved
   offsets) does not lose them.
+
+List cells are `|`-separated. An item holding a `|` writes it `\|` ("AC\|DC"),
+and a backslash right before a `|`, another backslash or the item's end is
+doubled; every other backslash is itself. A file written before this escape
+therefore reads the same unless it has `\|` or `\\` in a list cell (which
+then mean `|` and `\`). The export escapes only what needs it, so a label
+without `|` exports as it always did.
 
 Rows are matched to terms by slug. A file may leave out any column but
 `slug`; a missing label column leaves those labels alone, and when
@@ -143,17 +150,44 @@ class SharedTmpStorage(CacheStorage):
         return data
 
 
+# In a list cell `\|` is a `|` inside an item and `\\` a backslash; any other
+# backslash is itself, so cells written before the escape read the same.
+_LIST_TOKEN = re.compile(r"\\[\\|]|\||[^\\|]+|\\")
+_NEEDS_ESCAPE = re.compile(r"\\(?=[\\|]|$)|\|")
+
+
+def split_items(text: str) -> list[str]:
+    r"""A `|`-separated cell as its items, `\|` and `\\` read as `|` and `\`."""
+    items, current = [], []
+    for token in _LIST_TOKEN.findall(text):
+        if token == ALIAS_SEPARATOR:
+            items.append("".join(current))
+            current = []
+        else:
+            current.append(token[1] if len(token) == 2 and token[0] == "\\" else token)
+    return [*items, "".join(current)]
+
+
+def join_items(items: list[str]) -> str:
+    r"""`split_items` undone: each `|` escaped, and a backslash only where it
+    would otherwise be read as an escape (before `|`, `\` or the item's end)."""
+    return ALIAS_SEPARATOR.join(
+        _NEEDS_ESCAPE.sub(lambda m: "\\" + m.group(), item) for item in items
+    )
+
+
 class AliasesWidget(widgets.Widget):
-    """`"LLM|LLMs"` ⇄ `["LLM", "LLMs"]` (a JSON list is accepted too)."""
+    r"""`"LLM|LLMs"` ⇄ `["LLM", "LLMs"]` (a JSON list is accepted too); an item
+    may hold a `|` written `\|` (`split_items`)."""
 
     def clean(self, value: Any, row=None, **kwargs) -> list[str]:
         if value is None:
             return []
-        parts = value if isinstance(value, list) else str(value).split(ALIAS_SEPARATOR)
+        parts = value if isinstance(value, list) else split_items(str(value))
         return [str(part).strip() for part in parts if str(part).strip()]
 
     def render(self, value: Any, obj=None, **kwargs) -> str:
-        return ALIAS_SEPARATOR.join(value or [])
+        return join_items(list(value or []))
 
 
 def split_list(row: dict[str, Any], column: str) -> list[str] | None:
