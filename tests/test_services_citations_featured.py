@@ -10,6 +10,7 @@ from django.test import TestCase
 from glossary.models import Citation
 from glossary.services.citations import citations_refresh
 from glossary.services.citations.refresh import placed_citation
+from glossary.services.ingest import episode_ingest_transcript
 
 from .factories import make_alias, make_citation, make_episode, make_term
 
@@ -93,3 +94,37 @@ class FeaturedCitationTests(TestCase):
         place = placed(self.segment, None, None)
         assert citation.featured and citation.start_char is None
         assert (citation.seconds, citation.quote) == (place.seconds, place.quote)
+
+
+SMALL = """Small talk
+Episode 7_transcript
+Ann: [00:00:00] Welcome. Today we talk about open source.
+Bob: Licences first. [00:01:00] And a community.
+"""
+
+
+class ReingestTests(TestCase):
+    def test_a_featured_citation_whose_words_a_reingest_lost_takes_another_label(
+        self,
+    ):
+        episode = episode_ingest_transcript(
+            data=SMALL, filename="small.txt", show="The Retort"
+        ).episode
+        term = make_term("open source", slug="open-source", aliases=["OSS"])
+        citations_refresh()
+        featured = Citation.objects.get(term=term)
+        Citation.objects.filter(pk=featured.pk).update(featured=True)
+
+        changed = SMALL.replace("talk about open source.", "talk about OSS, at last.")
+        episode_ingest_transcript(data=changed, filename="small.txt", show="The Retort")
+        [citation] = Citation.objects.filter(term=term)
+        first = episode.segments.get(order=0)
+        assert (citation.pk, citation.featured, citation.surface) == (
+            featured.pk,
+            True,
+            "OSS",
+        )
+        assert citation.segment == first
+        assert citation.start_char == first.text.index("OSS")
+        start = citation.start_char
+        assert citation.quote == placed(first, start, start + 3).quote

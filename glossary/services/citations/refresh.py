@@ -156,9 +156,17 @@ def citations_refresh(
         existing = existing.filter(term__in=selected)
     result = RefreshResult()
     fields = ["seconds", "approximate", "end_char", "surface", "quote"]
+    moved = ["segment_id", "start_char", *fields]  # a featured citation moves
     to_update, to_delete, featured = [], [], []
     for citation in existing.annotate(term_status=F("term__status")).only(
-        "id", "term_id", "segment_id", "source", "featured", *fields, "start_char"
+        "id",
+        "term_id",
+        "episode_id",
+        "segment_id",
+        "source",
+        "featured",
+        *fields,
+        "start_char",
     ):
         cited = (citation.term_id, citation.segment_id, citation.start_char)
         fresh = wanted.pop(cited, None)
@@ -176,14 +184,14 @@ def citations_refresh(
             result.unchanged += 1
     for citation in featured:
         fresh = _featured_place(citation, wanted, places)
-        if fresh is not None and _take_place(citation, fresh, ["start_char", *fields]):
+        if fresh is not None and _take_place(citation, fresh, moved):
             to_update.append(citation)
         else:
             result.unchanged += 1
 
     with transaction.atomic():
         Citation.objects.filter(pk__in=to_delete).delete()
-        Citation.objects.bulk_update(to_update, ["start_char", *fields], 1000)
+        Citation.objects.bulk_update(to_update, moved, batch_size=1000)
         Citation.objects.bulk_create(wanted.values(), batch_size=1000)
     result.created, result.updated, result.deleted = (
         len(wanted),
@@ -212,25 +220,30 @@ def _featured_place(
     An editor featured the passage, so the flag follows its words: to the
     term's mention in the same segment that overlaps its span (a changed
     label moved the mention's start or end), or, when a re-ingest left it
-    without a span, to the term's mention nearest its old time in that
-    segment. With no such mention, the words are still the editor's pick:
-    placed again where they are (a span) or as the whole segment (none),
-    so the quote is always the transcript's current text.
+    without a span (its words were not found), to the term's mention in the
+    episode nearest its old time. With no such mention, the words are still
+    the editor's pick: placed again where they are (a span) or as the whole
+    segment (none), so the quote is always the transcript's current text.
     """
     if citation.segment_id not in places:
         return None
     segment, next_start = places[citation.segment_id]
-    mentions = [
-        (key, fresh)
-        for key, fresh in wanted.items()
-        if key[:2] == (citation.term_id, citation.segment_id)
-    ]
     start, end = citation.start_char, citation.end_char
     if start is not None and end is not None:
         mentions = [
             (key, fresh)
-            for key, fresh in mentions
-            if (fresh.start_char or 0) < end and start < (fresh.end_char or 0)
+            for key, fresh in wanted.items()
+            if key[:2] == (citation.term_id, citation.segment_id)
+            and (fresh.start_char or 0) < end
+            and start < (fresh.end_char or 0)
+        ]
+    else:
+        # A re-ingest kept it on the turn nearest its old time: the term's
+        # mention nearest that time may be in the next turn or the last one.
+        mentions = [
+            (key, fresh)
+            for key, fresh in wanted.items()
+            if key[0] == citation.term_id and fresh.episode_id == citation.episode_id
         ]
     if mentions:
         key, fresh = min(mentions, key=lambda m: abs(m[1].seconds - citation.seconds))
