@@ -2,7 +2,9 @@
 by row and column, all or nothing."""
 
 import tablib
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 
 from glossary.import_export import TermResource
 from glossary.models import Alias, Term
@@ -137,3 +139,14 @@ class BadSenseTests(TestCase):
         assert errors == {
             (1, "not_sentence_start"): ["“Facebook” is not one of this row's labels."]
         }
+
+
+class SenseExportQueriesTests(TestCase):
+    def test_the_export_reads_a_fixed_number_of_queries_whatever_the_terms(self):
+        TermResource().import_data(dataset(META), dry_run=False)
+        with CaptureQueriesContext(connection) as few:
+            TermResource().export()
+        for n in range(5):
+            make_term(f"extra {n}", aliases=[f"extra alias {n}"])
+        with self.assertNumQueries(len(few)):
+            TermResource().export()
