@@ -2,13 +2,16 @@
 by row and column, all or nothing."""
 
 import tablib
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from glossary.import_export import TermResource
 from glossary.models import Alias, Term
 
+from .admin_helpers import logged_in, make_user
 from .factories import make_term
 
 HEADER = [
@@ -150,3 +153,22 @@ class SenseExportQueriesTests(TestCase):
             make_term(f"extra {n}", aliases=[f"extra alias {n}"])
         with self.assertNumQueries(len(few)):
             TermResource().export()
+
+
+class SenseAdminImportTests(TestCase):
+    def test_the_admin_preview_names_the_line_and_column_of_a_bad_rule(self):
+        client = logged_in(make_user("editor"))
+        text = (
+            "label,slug,status,kind,not_followed_by\n"
+            "AI,ai,draft,concept,\nMeta,meta,draft,organization,Meta: ...\n"
+        )
+        upload = SimpleUploadedFile("g.csv", text.encode(), content_type="text/csv")
+        response = client.post(
+            reverse("admin:glossary_term_import"),
+            {"import_file": upload, "format": "0"},
+        )
+        content = response.content.decode()
+        assert "confirm_form" not in response.context
+        assert '<td class="kb-line">3</td>' in content
+        assert "<strong>not_followed_by</strong>: “Meta: ...”" in content
+        assert not Term.objects.exists()
