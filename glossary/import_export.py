@@ -1,4 +1,4 @@
-"""The glossary as a table (CSV in the admin, and the starter glossary file).
+r"""The glossary as a table (CSV in the admin, and the starter glossary file).
 
 (Over 500 lines: the columns, their widgets and the resource that reads and
 writes them must agree column by column, so they stay in one module.)
@@ -9,12 +9,26 @@ One row per term. The columns:
 - the term's other labels, each list `|`-separated: `aliases` (alternative
   labels), `abbreviations`, `hidden_labels` (misspellings that link and are
   searched but are never shown), and `case_sensitive`, the labels among them
-  that match only in that exact case (`EA` the acronym, not "ea");
+  that match only in that exact case (`EA` the acronym, not "ea"; the
+  preferred label may be listed there too);
+- sense rules (`linking.context`): `not_followed_by` and `not_preceded_by`,
+  lists of `label: rule` items (an item naming none of the row's labels
+  before a colon is a rule of the preferred label), and
+  `not_sentence_start`, the labels not linked at a sentence start. Bad rules
+  are refused by row and column with `Alias.clean`'s own messages
+  (`rule_problem`);
 - `related` and `broader`: other terms, by any of their labels;
 - `featured`: the citations to feature, each as `episode-slug: words of the
   passage`. The words are looked up in the episode's transcript when the
   file is imported, so a re-ingested transcript (new segment ids, moved
   offsets) does not lose them.
+
+List cells are `|`-separated. An item holding a `|` writes it `\|` ("AC\|DC"),
+and a backslash right before a `|`, another backslash or the item's end is
+doubled; every other backslash is itself. A file written before this escape
+therefore reads the same unless it has `\|` or `\\` in a list cell (which
+then mean `|` and `\`). The export escapes only what needs it, so a label
+without `|` exports as it always did.
 
 Rows are matched to terms by slug. A file may leave out any column but
 `slug`; a missing label column leaves those labels alone, and when
@@ -43,6 +57,7 @@ from django.db.models import Prefetch
 from import_export import fields, resources, widgets
 from import_export.tmp_storages import CacheStorage
 
+from .linking.context import rule_problem
 from .linking.normalize import normalize_label
 from .models import Alias, Citation, Episode, Segment, Term
 from .selectors.curation import other_alias_rows
@@ -63,6 +78,7 @@ from .services.rules import (
     term_has_definition,
     term_slug_is_free,
 )
+from .services.senses import alias_set_senses
 from .services.terms import term_create, term_update
 
 ALIAS_SEPARATOR = "|"
@@ -73,6 +89,11 @@ LABEL_COLUMNS = {
     "hidden_labels": Alias.Kind.HIDDEN,
 }
 CASE_COLUMN = "case_sensitive"
+#: Sense rules per label (`linking.context`): two lists of `label: rule`
+#: items, and the labels not linked at the start of a sentence.
+RULE_COLUMNS = ("not_followed_by", "not_preceded_by")
+SENTENCE_COLUMN = "not_sentence_start"
+SENSE_COLUMNS = (*RULE_COLUMNS, SENTENCE_COLUMN)
 RELATION_COLUMNS = ("related", "broader")
 FEATURED_COLUMN = "featured"
 COLUMNS = [
@@ -84,6 +105,7 @@ COLUMNS = [
     "definition",
     *LABEL_COLUMNS,
     CASE_COLUMN,
+    *SENSE_COLUMNS,
     *RELATION_COLUMNS,
     FEATURED_COLUMN,
 ]
@@ -128,17 +150,44 @@ class SharedTmpStorage(CacheStorage):
         return data
 
 
+# In a list cell `\|` is a `|` inside an item and `\\` a backslash; any other
+# backslash is itself, so cells written before the escape read the same.
+_LIST_TOKEN = re.compile(r"\\[\\|]|\||[^\\|]+|\\")
+_NEEDS_ESCAPE = re.compile(r"\\(?=[\\|]|$)|\|")
+
+
+def split_items(text: str) -> list[str]:
+    r"""A `|`-separated cell as its items, `\|` and `\\` read as `|` and `\`."""
+    items, current = [], []
+    for token in _LIST_TOKEN.findall(text):
+        if token == ALIAS_SEPARATOR:
+            items.append("".join(current))
+            current = []
+        else:
+            current.append(token[1] if len(token) == 2 and token[0] == "\\" else token)
+    return [*items, "".join(current)]
+
+
+def join_items(items: list[str]) -> str:
+    r"""`split_items` undone: each `|` escaped, and a backslash only where it
+    would otherwise be read as an escape (before `|`, `\` or the item's end)."""
+    return ALIAS_SEPARATOR.join(
+        _NEEDS_ESCAPE.sub(lambda m: "\\" + m.group(), item) for item in items
+    )
+
+
 class AliasesWidget(widgets.Widget):
-    """`"LLM|LLMs"` ⇄ `["LLM", "LLMs"]` (a JSON list is accepted too)."""
+    r"""`"LLM|LLMs"` ⇄ `["LLM", "LLMs"]` (a JSON list is accepted too); an item
+    may hold a `|` written `\|` (`split_items`)."""
 
     def clean(self, value: Any, row=None, **kwargs) -> list[str]:
         if value is None:
             return []
-        parts = value if isinstance(value, list) else str(value).split(ALIAS_SEPARATOR)
+        parts = value if isinstance(value, list) else split_items(str(value))
         return [str(part).strip() for part in parts if str(part).strip()]
 
     def render(self, value: Any, obj=None, **kwargs) -> str:
-        return ALIAS_SEPARATOR.join(value or [])
+        return join_items(list(value or []))
 
 
 def split_list(row: dict[str, Any], column: str) -> list[str] | None:
@@ -195,9 +244,32 @@ class LabelsField(fields.Field):
             return None
         column = self.column_name
         if column == CASE_COLUMN:
-            return [a.label for a in other_alias_rows(instance) if a.case_sensitive]
+            return [a.label for a in term_label_rows(instance) if a.case_sensitive]
         kind = LABEL_COLUMNS[column]
         return [a.label for a in other_alias_rows(instance) if a.kind == kind]
+
+    def save(self, instance, row, is_m2m=False, **kwargs) -> None:
+        return None
+
+
+class SenseField(fields.Field):
+    """One sense column: `label: rule` items, or the labels a flag is set on.
+
+    Applied by `TermResource.save_instance` once the labels exist.
+    """
+
+    def __init__(self, column: str):
+        super().__init__(attribute=column, column_name=column, widget=AliasesWidget())
+
+    def get_value(self, instance: Term) -> list[str] | None:
+        if instance is None:
+            return None
+        rows = term_label_rows(instance)
+        if self.column_name == SENTENCE_COLUMN:
+            return [a.label for a in rows if a.not_sentence_start]
+        return [
+            f"{a.label}: {rule}" for a in rows for rule in getattr(a, self.column_name)
+        ]
 
     def save(self, instance, row, is_m2m=False, **kwargs) -> None:
         return None
@@ -260,11 +332,85 @@ def label_specs(row: dict[str, Any]) -> list[AliasSpec] | None:
     return specs
 
 
+def term_label_rows(term: Term) -> list[Alias]:
+    """Every label of a term, the preferred one first (prefetched when possible)."""
+    preferred = getattr(term, "preferred_alias_rows", None)
+    if preferred is None:
+        preferred = list(
+            Alias.objects.filter(term=term, kind=Alias.Kind.PREFERRED)
+            if term.pk
+            else []
+        )
+    return [*preferred, *other_alias_rows(term)]
+
+
+def _rule_item(item: str, labels: dict[str, str], preferred: str) -> tuple[str, str]:
+    """`(label key, rule)` of a `label: rule` item; the longest of the row's
+    labels before a colon names it, and an item naming none is a rule of the
+    preferred label ("-analysis" in Meta's row)."""
+    heads = [
+        (key, item[i + 1 :].strip())
+        for i, char in enumerate(item)
+        if char == ":" and (key := normalize_label(item[:i])) in labels
+    ]
+    return heads[-1] if heads else (preferred, item.strip())
+
+
+def row_senses(
+    row: dict[str, Any], known: list[str]
+) -> tuple[dict[str, dict[str, Any]], dict[str, list[str]]]:
+    """The sense fields a row gives each of its labels, by label key, and
+    its problems by column. Only the columns the file has are given (with
+    `case_sensitive`, the preferred label's case flag); `known` are the
+    labels the term will have.
+    """
+    labels = {normalize_label(text): text for text in known if text.strip()}
+    preferred = normalize_label(row.get("label") or "")
+    wanted: dict[str, dict[str, Any]] = {}
+    problems: dict[str, list[str]] = {}
+
+    def give(key: str, name: str, value: Any) -> None:
+        wanted.setdefault(key, {})[name] = value
+
+    for column in RULE_COLUMNS:
+        items = split_list(row, column)
+        if items is None:
+            continue
+        for key in labels:
+            give(key, column, [])
+        for item in items:
+            key, rule = _rule_item(item, labels, preferred)
+            if problem := rule_problem(rule):
+                problems.setdefault(column, []).append(f"“{item}”: {problem}")
+            elif rule not in wanted[key][column]:
+                wanted[key][column].append(rule)
+    for column, name, only_preferred in (
+        (SENTENCE_COLUMN, SENTENCE_COLUMN, False),
+        (CASE_COLUMN, "case_sensitive", True),
+    ):
+        listed = split_list(row, column)
+        if listed is None:
+            continue
+        flagged = {normalize_label(text) for text in listed}
+        unknown = [text for text in listed if normalize_label(text) not in labels]
+        if unknown:
+            problems.setdefault(column, []).append(
+                ", ".join(f"“{text}”" for text in unknown)
+                + " is not one of this row's labels."
+            )
+        for key in [preferred] if only_preferred else labels:
+            give(key, name, key in flagged)
+    return wanted, problems
+
+
 class TermResource(resources.ModelResource):
     aliases = LabelsField("aliases")
     abbreviations = LabelsField("abbreviations")
     hidden_labels = LabelsField("hidden_labels")
     case_sensitive = LabelsField(CASE_COLUMN)
+    not_followed_by = SenseField("not_followed_by")
+    not_preceded_by = SenseField("not_preceded_by")
+    not_sentence_start = SenseField(SENTENCE_COLUMN)
     related = RelationField("related")
     broader = RelationField("broader")
     featured = FeaturedField()
@@ -302,6 +448,11 @@ class TermResource(resources.ModelResource):
                 )
             )
         prefetches += [
+            Prefetch(
+                "aliases",
+                queryset=Alias.objects.filter(kind=Alias.Kind.PREFERRED),
+                to_attr="preferred_alias_rows",
+            ),
             Prefetch("related", queryset=Term.objects.only("pk", "label")),
             Prefetch("broader", queryset=Term.objects.only("pk", "label")),
             Prefetch(
@@ -428,12 +579,37 @@ class TermResource(resources.ModelResource):
                 continue
             if {t.pk for t in getattr(term, column).all()} != wanted:
                 return True
+        if self._senses_change(term, row):
+            return True
         passages = split_list(row, FEATURED_COLUMN)
         if passages is not None:
             return set(self._featured_for(term, passages)) != {
                 c.pk for c in featured_citations(term)
             }
         return False
+
+    @staticmethod
+    def _known_labels(term: Term, row: dict[str, Any]) -> list[str]:
+        """The labels `term` will have once `row` is imported."""
+        known = [row.get("label") or ""]
+        for column in LABEL_COLUMNS:
+            known += split_list(row, column) or []
+        if term.pk is not None and not all(c in row for c in LABEL_COLUMNS):
+            known += [a.label for a in Alias.objects.filter(term=term)]
+        return known
+
+    def _sense_changes(self, term: Term, row: dict[str, Any]):
+        """The stored labels whose senses `row` changes, with the new fields."""
+        if not any(c in row for c in (*SENSE_COLUMNS, CASE_COLUMN)):
+            return
+        wanted, _ = row_senses(row, self._known_labels(term, row))
+        for alias in Alias.objects.filter(term=term):
+            given = wanted.get(alias.normalized, {})
+            if any(getattr(alias, name) != value for name, value in given.items()):
+                yield alias, given
+
+    def _senses_change(self, term: Term, row: dict[str, Any]) -> bool:
+        return any(True for _ in self._sense_changes(term, row))
 
     def validate_instance(
         self, instance: Term, import_validation_errors=None, validate_unique=True
@@ -474,6 +650,9 @@ class TermResource(resources.ModelResource):
                     + ", ".join(f"“{label}”" for label in unknown)
                     + ".",
                 )
+        _, sense_problems = row_senses(row, self._known_labels(instance, row))
+        for column, messages in sense_problems.items():
+            errors.setdefault(column, messages)
         passages = [
             problem
             for text in split_list(row, FEATURED_COLUMN) or []
@@ -527,6 +706,7 @@ class TermResource(resources.ModelResource):
                 for field in Term._meta.concrete_fields:
                     setattr(instance, field.attname, getattr(created, field.attname))
                 instance._state.adding = False
+                self._set_senses(instance, row)
                 return
             term_update(
                 term=instance,
@@ -542,6 +722,16 @@ class TermResource(resources.ModelResource):
                 term_set_aliases(term=instance, aliases=specs)
                 if CASE_COLUMN in row and all(c in row for c in LABEL_COLUMNS):
                     self._set_alias_kinds(instance, specs)
+            self._set_senses(instance, row)
+
+    def _set_senses(self, term: Term, row: dict[str, Any]) -> None:
+        """Each label takes the case flag and context rules the row gives."""
+        for alias, given in list(self._sense_changes(term, row)):
+            fields = {
+                name: given.get(name, getattr(alias, name))
+                for name in ("case_sensitive", *SENSE_COLUMNS)
+            }
+            alias_set_senses(alias=alias, **fields)
 
     @staticmethod
     def _set_alias_kinds(term: Term, specs: list[AliasSpec]) -> None:

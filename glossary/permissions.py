@@ -22,6 +22,7 @@ JOB_PERMISSIONS = {
     "reextract": (CHANGE_TERM,),
     "refresh_citations": (CHANGE_TERM,),
     "enrich_wikipedia": (CHANGE_TERM,),
+    "refresh_terms": (CHANGE_TERM,),
 }
 
 

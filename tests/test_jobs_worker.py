@@ -140,3 +140,29 @@ def test_import_feed_in_the_background_queues_a_job_and_returns():
     assert job.params["source"] == "https://feeds.example.org/x.xml"
     assert f"Queued job {job.pk}" in out.getvalue()
     assert not Episode.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_process_refreshes_the_citations_a_large_change_queued():
+    from glossary.services.aliases import alias_add
+    from glossary.services.citations.live import LIVE_TERMS
+    from tests.factories import make_episode
+
+    for i in range(LIVE_TERMS + 1):
+        make_term(f"model {i}", slug=f"model-{i}")
+    llm = make_term("large language model", slug="llm")
+    make_episode(segments=[("Ann", 0.0, "An LLM is a large language model.")])
+    alias_add(term=llm, label="LLM model", kind="alternative")
+    alias_add(term=llm, label="LLM", kind="abbreviation")
+    job = Job.objects.get()
+    assert job.kind == Job.Kind.REFRESH_TERMS and not llm.citations.exists()
+
+    process = run_worker()
+    assert process.returncode == 0, process.stderr
+    job.refresh_from_db()
+    assert job.state == Job.State.SUCCEEDED, (job.errors, process.stderr)
+    assert job.changes["terms"] == LIVE_TERMS + 2 and job.changes["created"] == 2
+    assert sorted(llm.citations.values_list("surface", flat=True)) == [
+        "LLM",
+        "large language model",
+    ]

@@ -248,6 +248,16 @@ class MalformedFileTests(TestCase):
         text = HEADER + self.row("Alpha") + self.row("Beta", featured="open source")
         assert "line 3: “open source” does not name a passage" in self.refused(text)
 
+    def test_a_bad_context_rule_is_refused_by_its_line_and_column(self):
+        text = (
+            "label,slug,status,kind,short_definition,not_followed_by\n"
+            "Alpha,,draft,concept,,\nMeta,,draft,concept,,Meta:\n"
+        )
+        message = self.refused(text)
+        assert "line 3: not_followed_by: “Meta:”: A context rule cannot be empty" in (
+            message
+        )
+
     def test_an_unknown_column_is_refused_naming_the_header_line(self):
         text = "label,slug,colour\nAlpha,,red\n"
         assert "bad.csv: line 1: unknown column(s) colour" in self.refused(text)

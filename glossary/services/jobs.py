@@ -202,3 +202,52 @@ RUNNERS: dict[str, Runner] = {
     Job.Kind.REFRESH_CITATIONS: _refresh_citations,
     Job.Kind.ENRICH_WIKIPEDIA: _enrich_wikipedia,
 }
+
+
+def job_enqueue_term_refresh(*, term_ids: Iterable[int]) -> Job:
+    """Queue a refresh of these terms' citations, joining the one that waits.
+
+    Large live refreshes (`citations.live`) come here: while a refresh job is
+    still queued, later changes add their terms to it rather than queue one
+    each. The row is locked while its terms grow; the worker marks it running
+    under the same lock and reads the terms only then (`_refresh_terms`), so
+    a term added is either in the running job or starts a new one.
+    """
+    wanted = set(term_ids)
+    with transaction.atomic():
+        waiting = (
+            Job.objects.select_for_update()
+            .filter(kind=Job.Kind.REFRESH_TERMS, state=Job.State.QUEUED)
+            .order_by("pk")
+            .first()
+        )
+        if waiting is None:
+            return job_enqueue(
+                kind=Job.Kind.REFRESH_TERMS, params={"terms": sorted(wanted)}
+            )
+        waiting.params["terms"] = sorted(wanted | set(waiting.params.get("terms", [])))
+        waiting.save(update_fields=["params"])
+    return waiting
+
+
+def _refresh_terms(job: Job, progress: _Progress, transport: Any):
+    # Read now that the job is running: changes queued meanwhile joined it.
+    ids = Job.objects.values_list("params", flat=True).get(pk=job.pk)["terms"]
+    terms = list(Term.objects.filter(pk__in=ids))
+    result = citations_refresh(terms=terms, progress=progress.over)
+    changes = {
+        "terms": len(terms),
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "deleted": result.deleted,
+    }
+    summary = (
+        f"Citations of {len(terms)} changed terms: {result.created} added, "
+        f"{result.updated} updated, {result.deleted} removed, "
+        f"{result.unchanged} unchanged."
+    )
+    return [], changes, summary
+
+
+RUNNERS[Job.Kind.REFRESH_TERMS] = _refresh_terms

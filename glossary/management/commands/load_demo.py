@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from glossary.services.citations import citations_refresh
+from glossary.services.citations.live import citations_in_foreground
 from glossary.services.extraction import terms_propose_candidates
 from glossary.services.glossary_file import glossary_load_file
 from glossary.services.ingest import episode_ingest_transcript
@@ -46,19 +47,24 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, address: str, candidates_only: bool, **options):
-        result = episode_ingest_transcript(data=SEED.read_bytes(), filename=SEED.name)
-        self.stdout.write(result.summary())
-        if not candidates_only:
-            path = options["glossary"]
-            try:
-                with open(path, "rb") as handle:
-                    loaded = glossary_load_file(data=handle.read(), filename=path)
-            except OSError as error:
-                raise CommandError(f"{path}: {error.strerror}.") from error
-            except ValidationError as error:
-                raise CommandError("\n".join(error.messages)) from error
-            self.stdout.write(loaded.summary())
-        proposal = terms_propose_candidates()
+        # The operator waits for the demo anyway: the citations its changes
+        # move are refreshed here, not queued, so pages are right at the end.
+        with citations_in_foreground():
+            result = episode_ingest_transcript(
+                data=SEED.read_bytes(), filename=SEED.name
+            )
+            self.stdout.write(result.summary())
+            if not candidates_only:
+                path = options["glossary"]
+                try:
+                    with open(path, "rb") as handle:
+                        loaded = glossary_load_file(data=handle.read(), filename=path)
+                except OSError as error:
+                    raise CommandError(f"{path}: {error.strerror}.") from error
+                except ValidationError as error:
+                    raise CommandError("\n".join(error.messages)) from error
+                self.stdout.write(loaded.summary())
+            proposal = terms_propose_candidates()
         citations = citations_refresh()
         self.stdout.write(
             f"Review queue: {len(proposal.created)} new candidate terms "

@@ -126,12 +126,14 @@ def citations_refresh(
     loaded = _episodes_with_segments(episodes)
 
     wanted: dict[tuple[int, int, int | None], Citation] = {}
+    places: dict[int, tuple[Segment, float | None]] = {}
     for episode in progress(loaded):
         segments = list(episode.segments.all())
         for segment, following in pairwise([*segments, None]):
+            next_start = following.start if following else None
+            places[segment.pk] = (segment, next_start)
             if sieve is not None and not sieve.find(segment.text):
                 continue
-            next_start = following.start if following else None
             for match in scope.find(segment.text):
                 if selected is not None and match.term_id not in selected:
                     continue
@@ -154,9 +156,17 @@ def citations_refresh(
         existing = existing.filter(term__in=selected)
     result = RefreshResult()
     fields = ["seconds", "approximate", "end_char", "surface", "quote"]
-    to_update, to_delete = [], []
+    moved = ["segment_id", "start_char", *fields]  # a featured citation moves
+    to_update, to_delete, featured = [], [], []
     for citation in existing.annotate(term_status=F("term__status")).only(
-        "id", "term_id", "segment_id", "source", "featured", *fields, "start_char"
+        "id",
+        "term_id",
+        "episode_id",
+        "segment_id",
+        "source",
+        "featured",
+        *fields,
+        "start_char",
     ):
         cited = (citation.term_id, citation.segment_id, citation.start_char)
         fresh = wanted.pop(cited, None)
@@ -165,17 +175,23 @@ def citations_refresh(
         if fresh is None:
             if not citation.featured or citation.term_status == Term.Status.REJECTED:
                 to_delete.append(citation.pk)
+            else:
+                featured.append(citation)  # placed below, once `wanted` is settled
             continue
-        if any(getattr(citation, f) != getattr(fresh, f) for f in fields):
-            for f in fields:
-                setattr(citation, f, getattr(fresh, f))
+        if _take_place(citation, fresh, fields):
+            to_update.append(citation)
+        else:
+            result.unchanged += 1
+    for citation in featured:
+        fresh = _featured_place(citation, wanted, places)
+        if fresh is not None and _take_place(citation, fresh, moved):
             to_update.append(citation)
         else:
             result.unchanged += 1
 
     with transaction.atomic():
         Citation.objects.filter(pk__in=to_delete).delete()
-        Citation.objects.bulk_update(to_update, fields, batch_size=1000)
+        Citation.objects.bulk_update(to_update, moved, batch_size=1000)
         Citation.objects.bulk_create(wanted.values(), batch_size=1000)
     result.created, result.updated, result.deleted = (
         len(wanted),
@@ -183,6 +199,65 @@ def citations_refresh(
         len(to_delete),
     )
     return result
+
+
+def _take_place(citation: Citation, fresh: Citation, fields: list[str]) -> bool:
+    """Give `citation` the placement of `fresh`; whether anything changed."""
+    if all(getattr(citation, f) == getattr(fresh, f) for f in fields):
+        return False
+    for f in fields:
+        setattr(citation, f, getattr(fresh, f))
+    return True
+
+
+def _featured_place(
+    citation: Citation,
+    wanted: dict[tuple[int, int, int | None], Citation],
+    places: dict[int, tuple[Segment, float | None]],
+) -> Citation | None:
+    """Where a featured citation whose mention moved belongs now, placed.
+
+    An editor featured the passage, so the flag follows its words: to the
+    term's mention in the same segment that overlaps its span (a changed
+    label moved the mention's start or end), or, when a re-ingest left it
+    without a span (its words were not found), to the term's mention in the
+    episode nearest its old time. With no such mention, the words are still
+    the editor's pick: placed again where they are (a span) or as the whole
+    segment (none), so the quote is always the transcript's current text.
+    """
+    if citation.segment_id not in places:
+        return None
+    segment, next_start = places[citation.segment_id]
+    start, end = citation.start_char, citation.end_char
+    if start is not None and end is not None:
+        mentions = [
+            (key, fresh)
+            for key, fresh in wanted.items()
+            if key[:2] == (citation.term_id, citation.segment_id)
+            and (fresh.start_char or 0) < end
+            and start < (fresh.end_char or 0)
+        ]
+    else:
+        # A re-ingest kept it on the turn nearest its old time: the term's
+        # mention nearest that time may be in the next turn or the last one.
+        mentions = [
+            (key, fresh)
+            for key, fresh in wanted.items()
+            if key[0] == citation.term_id and fresh.episode_id == citation.episode_id
+        ]
+    if mentions:
+        key, fresh = min(mentions, key=lambda m: abs(m[1].seconds - citation.seconds))
+        del wanted[key]
+        return fresh
+    if end is not None and end > len(segment.text):
+        start = end = None
+    return placed_citation(
+        term_id=citation.term_id,
+        segment=segment,
+        start=start,
+        end=end,
+        next_start=next_start,
+    )
 
 
 def terms_sharing_words(
