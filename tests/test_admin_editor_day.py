@@ -8,10 +8,14 @@ from glossary.services.extraction import terms_propose_candidates
 from glossary.services.merge import terms_merge
 from glossary.services.terms import term_update
 
-from .admin_helpers import logged_in, make_episode, make_term, make_user
+from .admin_helpers import cite, logged_in, make_episode, make_term, make_user
 from .factories import seed_episode
 
 CHANGELIST = reverse("admin:glossary_term_changelist")
+
+
+def change_url(term: Term) -> str:
+    return reverse("admin:glossary_term_change", args=[term.pk])
 
 
 class AdminHomeTests(TestCase):
@@ -126,3 +130,48 @@ class HistoryReasonTests(TestCase):
         terms_merge(survivor=survivor, others=[other])
         reason = survivor.history.first().history_change_reason
         assert reason == f"Merged “{other.label}” into it"
+
+
+class CitationCountTests(TestCase):
+    """The admin counts a term's citations, the number its concept page shows."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("editor")
+        episode = make_episode()
+        cls.term = make_term(
+            "Open source",
+            status=Term.Status.PUBLISHED,
+            short_definition="Code anyone may reuse.",
+            score=1.0,
+            # Extraction's own count when it proposed the term: not shown.
+            evidence={"frequency": 70, "episodes": 4},
+        )
+        cite(cls.term, episode.segments.get(order=0))
+        cite(cls.term, episode.segments.get(order=1))
+
+    def test_the_queue_counts_the_citations_the_concept_page_shows(self):
+        client = logged_in(self.editor)
+        page = client.get(self.term.get_absolute_url()).content.decode()
+        assert "2 mentions in 1 episode" in page
+        response = client.get(CHANGELIST)
+        html = response.content.decode()
+        row = html[html.index(f">{self.term.label}</a>") :]
+        assert f'?term__id__exact={self.term.pk}" title="List them">2</a>' in row
+        assert "column-citations_shown" in html
+        assert "mentions" not in html.casefold().replace("first mention", "")
+
+    def test_the_terms_page_counts_its_citations_in_the_evidence(self):
+        html = logged_in(self.editor).get(change_url(self.term)).content.decode()
+        panel = html[html.index('class="kb-evidence"') :]
+        assert "<th>Citations</th><td><a" in panel
+        assert ">70<" not in panel
+
+    def test_the_count_links_to_the_terms_citations(self):
+        client = logged_in(self.editor)
+        listing = client.get(
+            reverse("admin:glossary_citation_changelist"),
+            {"term__id__exact": self.term.pk},
+        )
+        assert listing.status_code == 200
+        assert len(listing.context["cl"].result_list) == 2

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, F, Value, When
+from django.db.models import Case, F, Value, When
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from ..models import Term
+from ..selectors.citations import citation_count
 from ..services.extraction import term_fold_variant, variant_proposals
 from ..services.merge import terms_merge
 from ..services.terms import terms_publish, terms_set_status
@@ -115,7 +116,7 @@ def fold_variants(modeladmin, request, queryset):
 def merge_terms(modeladmin, request, queryset):
     """Ask which term survives (an intermediate page), then merge."""
     terms = list(
-        queryset.annotate(citation_count=Count("citations")).order_by(
+        queryset.annotate(citation_count=citation_count()).order_by(
             Case(When(status=Term.Status.PUBLISHED, then=Value(0)), default=Value(1)),
             F("score").desc(nulls_last=True),
             "label",

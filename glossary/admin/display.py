@@ -10,9 +10,6 @@ import math
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import FloatField
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -71,24 +68,25 @@ class TermColumns:
     def score_shown(self, obj: Term) -> str:
         return "—" if obj.score is None else f"{obj.score:.2f}"
 
-    @admin.display(
-        description="mentions",
-        ordering=Cast(KT("evidence__frequency"), FloatField()).desc(nulls_last=True),
-    )
-    def frequency(self, obj: Term) -> str:
-        value = number_or_none(evidence_of(obj).get("frequency"))
-        return "—" if value is None else f"{value:g}"
+    # Where the term was said, counted from its citations (annotated by
+    # `TermAdmin.get_queryset`): the number its concept page and the API show,
+    # not extraction's own count of the words when it proposed the term.
+    @admin.display(description="citations", ordering="citation_count")
+    def citations_shown(self, obj: Term) -> str:
+        count = getattr(obj, "citation_count", None)
+        if count is None:
+            return "—"
+        return format_html(
+            '<a href="{}?term__id__exact={}" title="List them">{}</a>',
+            reverse("admin:glossary_citation_changelist"),
+            obj.pk,
+            count,
+        )
 
-    @admin.display(
-        description="episodes",
-        ordering=Cast(KT("evidence__episodes"), FloatField()).desc(nulls_last=True),
-    )
+    @admin.display(description="episodes", ordering="cited_episodes")
     def episode_count(self, obj: Term) -> str:
-        value = evidence_of(obj).get("episodes")
-        if isinstance(value, list):
-            return str(len(value))
-        number = number_or_none(value)
-        return "—" if number is None else f"{number:g}"
+        count = getattr(obj, "cited_episodes", None)
+        return "—" if count is None else str(count)
 
     @admin.display(description="first mention")
     def first_mention(self, obj: Term) -> str:
@@ -165,17 +163,26 @@ class TermColumns:
 
     @admin.display(description="evidence")
     def evidence_panel(self, obj: Term | None) -> str:
-        evidence = evidence_of(obj) if obj else {}
-        if not evidence:
-            return "No evidence recorded (the term was not proposed by extraction)."
+        if obj is None or obj.pk is None:
+            return "—"
         rows = [
-            ("Mentions", self.frequency(obj)),
+            ("Citations", self.citations_shown(obj)),
             ("Episodes", self.episode_count(obj)),
-            ("First mention", self.first_mention(obj)),
-            ("Speakers", ", ".join(map(str, evidence.get("speakers") or [])) or "—"),
-            ("Sample quote", evidence.get("quote") or "—"),
         ]
-        return format_html(
+        evidence = evidence_of(obj)
+        if evidence:
+            rows += [
+                ("First mention", self.first_mention(obj)),
+                ("Speakers", ", ".join(map(str, evidence.get("speakers") or []))),
+                ("Sample quote", evidence.get("quote") or "—"),
+            ]
+        table = format_html(
             '<table class="kb-evidence">{}</table>',
             format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows),
+        )
+        if evidence:
+            return table
+        return format_html(
+            "{}<p>No evidence recorded (the term was not proposed by extraction).</p>",
+            table,
         )

@@ -32,6 +32,7 @@ from ..import_export import ImportFileLost, TermResource
 from ..linking.normalize import normalize_label
 from ..models import Alias, Citation, Episode, Term
 from ..rendering import render_markdown
+from ..selectors.citations import citation_count, cited_episode_count
 from ..selectors.curation import next_candidate, other_aliases
 from ..services.aliases import (
     alias_add,
@@ -81,7 +82,7 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
         "status",
         "kind",
         "score_shown",
-        "frequency",
+        "citations_shown",
         "episode_count",
         "first_mention",
         "speakers",
@@ -153,7 +154,11 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
         return (
             super()
             .get_queryset(request)
-            .annotate(first_audio_url=Subquery(first_audio))
+            .annotate(
+                first_audio_url=Subquery(first_audio),
+                citation_count=citation_count(),
+                cited_episodes=cited_episode_count(),
+            )
             .prefetch_related(other_aliases())
         )
 
