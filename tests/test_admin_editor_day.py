@@ -175,3 +175,33 @@ class CitationCountTests(TestCase):
         )
         assert listing.status_code == 200
         assert len(listing.context["cl"].result_list) == 2
+
+
+class InlineRowTests(TestCase):
+    """A term's citation and label rows say what they are, not the object's name."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("editor")
+        episode = make_episode()
+        cls.term = make_term("RLHF", aliases=["reinforcement learning"])
+        cls.citation = cite(cls.term, episode.segments.get(order=1))
+
+    def group(self, name: str) -> str:
+        html = logged_in(self.editor).get(change_url(self.term)).content.decode()
+        start = html.index(f'id="{name}-group"')
+        return html[start : html.index("</fieldset>", start)]
+
+    def test_a_citation_row_shows_episode_time_speaker_and_quote(self):
+        row = self.group("citations")
+        assert str(self.citation) not in row
+        assert "object (" not in row
+        assert "#1 Open models" in row
+        assert "#t=60" in row
+        assert "1:00" in row
+        assert "Bob" in row
+        assert "Open source is a licence question. RLHF is a method." in row
+
+    def test_a_label_row_shows_the_label_once(self):
+        row = self.group("aliases")
+        assert row.count("reinforcement learning") == 1

@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
-from ..models import Term
+from ..models import Episode, Term
 from ..rendering import clock, play_url, render_markdown
 from ..selectors.curation import other_labels
 from ..services.rules import term_has_definition
@@ -24,6 +24,7 @@ from .wikipedia import wikipedia_panel
 # Evidence columns read Term.evidence, a JSON dict written by extraction.
 QUOTE_CHARS = 90
 SPEAKERS_SHOWN = 3
+EPISODE_CHARS = 40
 
 
 def time_shown(seconds: float | None) -> str:
@@ -42,6 +43,22 @@ def audio_link(audio_url: str, seconds: float | None, *, approximate=False) -> s
         '<a href="{}" target="_blank" rel="noopener" title="Play from here">▶ {}</a>',
         play_url(audio_url, seconds),
         label,
+    )
+
+
+def episode_label(number: int | None, title: str) -> str:
+    """ "#4 Developing LLMs: Open, closed, or democratic?", or the bare title."""
+    return f"#{number} {title}" if number is not None else title
+
+
+def episode_name(episode: Episode) -> str:
+    """The episode's label, cut short, in full (with its slug) on hover."""
+    name = episode_label(episode.number, episode.title)
+    return format_html(
+        '<span title="{} ({})">{}</span>',
+        name,
+        episode.slug,
+        Truncator(name).chars(EPISODE_CHARS),
     )
 
 
