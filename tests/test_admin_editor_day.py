@@ -8,7 +8,14 @@ from glossary.services.extraction import terms_propose_candidates
 from glossary.services.merge import terms_merge
 from glossary.services.terms import term_update
 
-from .admin_helpers import cite, logged_in, make_episode, make_term, make_user
+from .admin_helpers import (
+    cite,
+    form_data,
+    logged_in,
+    make_episode,
+    make_term,
+    make_user,
+)
 from .factories import seed_episode
 
 CHANGELIST = reverse("admin:glossary_term_changelist")
@@ -205,3 +212,45 @@ class InlineRowTests(TestCase):
     def test_a_label_row_shows_the_label_once(self):
         row = self.group("aliases")
         assert row.count("reinforcement learning") == 1
+
+
+class LabelErrorTests(TestCase):
+    """A refused label is named at the top of the page, with its owner."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("editor")
+        cls.term = make_term("RLHF")
+        cls.owner = make_term("Reinforcement learning", aliases=["RL"])
+
+    def post(self, **changes):
+        client = logged_in(self.editor)
+        page = client.get(change_url(self.term))
+        return client.post(change_url(self.term), form_data(page, **changes))
+
+    def summary(self, response) -> str:
+        html = response.content.decode()
+        start = html.index('id="kb-label-errors"')
+        assert start < html.index('id="aliases-group"')
+        return html[start : html.index("</div>", start)]
+
+    def test_a_label_another_term_owns_is_named_at_the_top_with_a_link(self):
+        response = self.post(**{"aliases-0-label": "rl"})
+        assert response.status_code == 200
+        summary = self.summary(response)
+        assert "“rl” already names the term “Reinforcement learning”" in summary
+        assert f'href="{change_url(self.owner)}"' in summary
+
+    def test_a_preferred_label_another_term_owns_is_named_at_the_top(self):
+        response = self.post(label="Reinforcement learning")
+        assert f'href="{change_url(self.owner)}"' in self.summary(response)
+
+    def test_a_label_given_twice_is_named_at_the_top(self):
+        response = self.post(
+            **{
+                "aliases-0-label": "feedback learning",
+                "aliases-1-label": "Feedback learning",
+                "aliases-TOTAL_FORMS": "2",
+            }
+        )
+        assert "is already a label of “RLHF”" in self.summary(response)

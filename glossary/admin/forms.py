@@ -6,6 +6,7 @@ editor sees the problem beside the field instead of a failed save.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -43,6 +44,14 @@ CITATIONS_SHOWN = 100
 # conflict shows beside the editor's unsaved changes.
 
 
+@dataclass(frozen=True)
+class LabelProblem:
+    """A label refused on a term's page, and the term that owns it, if another."""
+
+    message: str
+    owner: Term | None = None
+
+
 class TermForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -59,6 +68,7 @@ class TermForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.conflict: dict[str, Any] | None = None
+        self.label_problems: list[LabelProblem] = []
         if "slug" in self.fields:
             self.fields["slug"].required = False
             self.fields["slug"].help_text = (
@@ -82,7 +92,9 @@ class TermForm(forms.ModelForm):
         label = self.cleaned_data["label"].strip()
         owner = label_owner(label, exclude=self.instance)
         if owner is not None:
-            raise ValidationError(label_taken_message(label, owner))
+            message = label_taken_message(label, owner)
+            self.label_problems.append(LabelProblem(message, owner))
+            raise ValidationError(message)
         return label
 
     def clean_broader(self):
@@ -164,6 +176,9 @@ class AliasInlineFormSet(BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
         term = self.instance
+        # Shown again at the top of the page, with a link to the owner: the
+        # inline is far below the "Please correct the error" banner.
+        self.label_problems: list[LabelProblem] = []
         seen = {normalize_label(term.label)} if term.label else set()
         for form in self.forms:
             if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
@@ -175,10 +190,14 @@ class AliasInlineFormSet(BaseInlineFormSet):
             if form.has_changed() or form.instance.pk is None:
                 owner = label_owner(label, exclude=term)
                 if owner is not None:
-                    form.add_error("label", label_taken_message(label, owner))
+                    message = label_taken_message(label, owner)
+                    form.add_error("label", message)
+                    self.label_problems.append(LabelProblem(message, owner))
                     continue
                 if key in seen:
-                    form.add_error("label", label_repeated_message(label, term))
+                    message = label_repeated_message(label, term)
+                    form.add_error("label", message)
+                    self.label_problems.append(LabelProblem(message))
                     continue
             seen.add(key)
 

@@ -288,6 +288,14 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
 
     def render_change_form(self, request, context, *args, **kwargs):
         form = context["adminform"].form
+        context["label_problems"] = [
+            *getattr(form, "label_problems", []),
+            *(
+                problem
+                for inline in context.get("inline_admin_formsets", [])
+                for problem in getattr(inline.formset, "label_problems", [])
+            ),
+        ]
         conflict = getattr(form, "conflict", None)
         if conflict:
             context["conflict"] = self._conflict_rows(form, conflict)
