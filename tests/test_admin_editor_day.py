@@ -254,3 +254,47 @@ class LabelErrorTests(TestCase):
             }
         )
         assert "is already a label of “RLHF”" in self.summary(response)
+
+
+class RelationAutocompleteTests(TestCase):
+    """Picking a related or broader term: status shown, exact match first."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("editor")
+        cls.term = make_term("Open model")
+        cls.longer = make_term(
+            "Open model weights", status=Term.Status.PUBLISHED, short_definition="W."
+        )
+        cls.exact = make_term("Model", aliases=["models"])
+        cls.rejected = make_term("Model card", status=Term.Status.REJECTED)
+
+    def choices(self, text: str) -> list[str]:
+        client = logged_in(self.editor)
+        page = client.get(change_url(self.term)).content.decode()
+        url = reverse("admin:glossary_term_relation_autocomplete")
+        assert f'data-ajax--url="{url}?exclude={self.term.pk}"' in page
+        response = client.get(
+            url,
+            {
+                "term": text,
+                "app_label": "glossary",
+                "model_name": "term",
+                "field_name": "related",
+                "exclude": self.term.pk,
+            },
+        )
+        assert response.status_code == 200
+        return [result["text"] for result in response.json()["results"]]
+
+    def test_the_exact_match_comes_first_with_its_status(self):
+        assert self.choices("model")[0] == "Model (candidate)"
+
+    def test_the_status_of_each_choice_is_shown(self):
+        assert "Open model weights (published)" in self.choices("open model")
+
+    def test_the_term_itself_is_never_offered(self):
+        assert self.choices("open model") == ["Open model weights (published)"]
+
+    def test_rejected_terms_are_not_offered(self):
+        assert not any(text.startswith("Model card") for text in self.choices("mod"))

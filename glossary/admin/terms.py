@@ -62,6 +62,7 @@ from .actions import (
     reject_terms,
     send_to_draft,
 )
+from .autocomplete import RelationAutocomplete, RelationAutocompleteView
 from .display import TermColumns
 from .filters import DefinitionFilter, EpisodeFilter
 from .forms import AliasInlineFormSet, ManualCitationFormSet, TermForm
@@ -169,6 +170,16 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
         slug = request.GET.get(EpisodeFilter.parameter_name) or None
         return review_order(episode_slug=slug)
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in ("related", "broader"):
+            object_id = (request.resolver_match.kwargs or {}).get("object_id", "")
+            kwargs["widget"] = RelationAutocomplete(
+                db_field,
+                self.admin_site,
+                exclude_id=int(object_id) if str(object_id).isdigit() else None,
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def get_inlines(self, request, obj):
         if obj is None:
             return [AliasInline]
@@ -183,6 +194,15 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
                 name=f"{opts.app_label}_{opts.model_name}_preview",
             )
         ]
+        urls.append(
+            path(
+                "relation-autocomplete/",
+                self.admin_site.admin_view(
+                    RelationAutocompleteView.as_view(admin_site=self.admin_site)
+                ),
+                name=f"{opts.app_label}_{opts.model_name}_relation_autocomplete",
+            )
+        )
         # The term's Wikipedia page (glossary/admin/wikipedia.py).
         urls += wikipedia_admin_urls(self)
         return urls + super().get_urls()
