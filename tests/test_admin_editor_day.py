@@ -11,6 +11,7 @@ from glossary.services.terms import term_update
 from .admin_helpers import (
     cite,
     form_data,
+    form_data_without_inlines,
     logged_in,
     make_episode,
     make_term,
@@ -298,3 +299,30 @@ class RelationAutocompleteTests(TestCase):
 
     def test_rejected_terms_are_not_offered(self):
         assert not any(text.startswith("Model card") for text in self.choices("mod"))
+
+
+class RevertTests(TestCase):
+    """A revert lands on the term's page, saying what it restored."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("editor")
+        cls.term = make_term("RLHF", short_definition="Learning from people.")
+
+    def test_a_revert_opens_the_term_and_names_the_version_and_fields(self):
+        client = logged_in(self.editor)
+        page = client.get(change_url(self.term))
+        client.post(change_url(self.term), form_data(page, short_definition="Oops."))
+        first = self.term.history.get(version=1)
+        url = reverse(
+            "admin:glossary_term_simple_history", args=[self.term.pk, first.history_id]
+        )
+        response = client.post(
+            url, form_data_without_inlines(client.get(url)), follow=True
+        )
+        assert response.redirect_chain[-1][0] == change_url(self.term)
+        (message,) = [str(m) for m in response.context["messages"]]
+        assert message.startswith("Reverted “RLHF” to version 1, saved ")
+        assert "Restored: short definition. It is now version 3" in message
+        self.term.refresh_from_db()
+        assert self.term.short_definition == "Learning from people."

@@ -18,6 +18,7 @@ from glossary.models import (
 from .admin_helpers import (
     cite,
     form_data,
+    form_data_without_inlines,
     labels_of,
     logged_in,
     make_episode,
@@ -647,21 +648,6 @@ class HistoryTests(TestCase):
         )
         assert response.status_code == 302
         assert labels_of(self.term)["rlhf training"] == "alternative"
-
-
-def form_data_without_inlines(response):
-    form = response.context["adminform"].form
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if isinstance(value, bool):
-            if value:
-                data[name] = "on"
-        elif isinstance(value, list):
-            data[name] = [str(v) for v in value]
-        elif value is not None:
-            data[name] = str(value)
-    return data
 
 
 class RoleTests(TestCase):

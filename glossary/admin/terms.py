@@ -23,6 +23,8 @@ from django.db.models import (
 from django.db.models.fields.json import KeyTextTransform
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV
@@ -34,6 +36,7 @@ from ..models import Alias, Citation, Episode, Term
 from ..rendering import render_markdown
 from ..selectors.citations import citation_count, cited_episode_count
 from ..selectors.curation import next_candidate, other_aliases
+from ..selectors.history import term_version
 from ..services.aliases import (
     alias_add,
     alias_delete,
@@ -341,6 +344,8 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
         return {**conflict, "rows": rows}
 
     def response_change(self, request, obj: Term) -> HttpResponse:
+        if getattr(request, "kb_revert", None) is not None:
+            return self._reverted(request, obj)
         if "_savenext" not in request.POST:
             return super().response_change(request, obj)
         following = next_candidate(obj)
@@ -361,10 +366,37 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
         )
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST" and str(object_id).isdigit():
+            # What the revert restores, read before it is saved, for the
+            # message on the term's page (`response_change`).
+            request.kb_revert = term_version(int(object_id), int(version_id))
         with transaction.atomic():
             return super().history_form_view(
                 request, object_id, version_id, extra_context
             )
+
+    def _reverted(self, request, obj: Term) -> HttpResponse:
+        version = request.kb_revert
+        restored = ", ".join(version.differs) if version.differs else "nothing differed"
+        self.message_user(
+            request,
+            format_html(
+                "Reverted “{}” to version {}, saved {} by {}. "
+                "Restored: {}. It is now version {}; "
+                '<a href="{}">the history</a> keeps the version it replaced.',
+                obj.label,
+                version.version,
+                timezone.localtime(version.saved_at).strftime("%Y-%m-%d %H:%M"),
+                version.saved_by,
+                restored,
+                obj.version,
+                reverse("admin:glossary_term_history", args=[obj.pk]),
+            ),
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(
+            reverse("admin:glossary_term_change", args=[obj.pk])
+        )
 
     def history_view(self, request, object_id, extra_context=None):
         labels = (
