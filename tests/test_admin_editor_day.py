@@ -3,6 +3,7 @@
 from django.test import TestCase
 from django.urls import reverse
 
+from glossary import matchers
 from glossary.models import Person, Term
 from glossary.services.extraction import terms_propose_candidates
 from glossary.services.merge import terms_merge
@@ -326,3 +327,85 @@ class RevertTests(TestCase):
         assert "Restored: short definition. It is now version 3" in message
         self.term.refresh_from_db()
         assert self.term.short_definition == "Learning from people."
+
+
+class ConflictChoiceTests(TestCase):
+    """A stale save: one message, and a choice between mine and theirs."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.alice = make_user("alice")
+        cls.bob = make_user("bob")
+        cls.term = make_term("RLHF")
+
+    def conflict(self):
+        alice, bob = logged_in(self.alice), logged_in(self.bob)
+        bob_page = bob.get(change_url(self.term))
+        alice.post(
+            change_url(self.term),
+            form_data(alice.get(change_url(self.term)), definition="Alice's."),
+        )
+        mine = form_data(bob_page, definition="Bob's.")
+        return bob, mine, bob.post(change_url(self.term), mine)
+
+    def test_the_conflict_is_said_once(self):
+        _, _, response = self.conflict()
+        html = response.content.decode()
+        assert html.count("saved this term while you were editing it") == 1
+        assert "Please correct the error" not in html
+
+    def test_take_theirs_opens_the_stored_version(self):
+        _, _, response = self.conflict()
+        html = response.content.decode()
+        assert f'id="kb-take-theirs" href="{change_url(self.term)}"' in html
+
+    def test_keep_mine_saves_over_the_version_shown(self):
+        bob, mine, response = self.conflict()
+        assert 'name="_keep_mine" value="2"' in response.content.decode()
+        saved = bob.post(change_url(self.term), {**mine, "_keep_mine": "2"})
+        assert saved.status_code == 302
+        self.term.refresh_from_db()
+        assert (self.term.definition, self.term.version) == ("Bob's.", 3)
+
+    def test_keep_mine_is_refused_again_after_another_save(self):
+        bob, mine, _ = self.conflict()
+        term = Term.objects.get(pk=self.term.pk)
+        term_update(term=term, expected_version=2, definition="Carol's.")
+        again = bob.post(change_url(self.term), {**mine, "_keep_mine": "2"})
+        assert again.status_code == 200
+        assert 'name="_keep_mine" value="3"' in again.content.decode()
+        assert Term.objects.get(pk=self.term.pk).definition == "Carol's."
+
+
+class PreviewTests(TestCase):
+    """The preview is the concept page's own rendering of the definition."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("editor")
+        make_term("RLHF", status=Term.Status.PUBLISHED, short_definition="R.")
+        cls.term = make_term(
+            "Open source",
+            status=Term.Status.PUBLISHED,
+            short_definition="Code anyone may reuse.",
+            definition="Open source, *not* RLHF:\n\n- read\n- share",
+        )
+
+    def setUp(self):
+        # Links as a fresh process would: a glossary version another test
+        # reached (and rolled back) may have left its matcher behind.
+        matchers._built.clear()
+
+    def test_the_preview_renders_as_the_concept_page_does(self):
+        client = logged_in(self.editor)
+        page = client.get(self.term.get_absolute_url()).content.decode()
+        start = page.index('<div class="prose definition">') + len(
+            '<div class="prose definition">'
+        )
+        shown = page[start : page.index("</div>", start)]
+        preview = client.post(
+            reverse("admin:glossary_term_preview"),
+            {"text": self.term.definition, "term": self.term.pk},
+        ).content.decode()
+        assert 'href="/concepts/rlhf/"' in preview
+        assert preview == shown

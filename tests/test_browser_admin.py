@@ -13,6 +13,8 @@ from glossary.services.citations import citations_refresh
 from glossary.services.extraction import terms_propose_candidates
 from glossary.services.ingest import episode_ingest_transcript
 
+from .admin_helpers import make_term
+
 pytestmark = pytest.mark.slow  # a real Chromium
 
 SEED = (
@@ -84,3 +86,32 @@ def test_an_editor_publishes_a_candidate_and_readers_see_it(
     assert page.locator("h1").inner_text().lower() == "civil society"
     assert page.get_by_text("The sphere of voluntary groups").first.is_visible()
     page.screenshot(path=artifacts / "concept-published-by-editor.png", full_page=True)
+
+
+def log_in(page, live_server, url: str) -> None:
+    page.goto(f"{live_server.url}/admin/login/?next={url}")
+    page.fill("#id_username", "ed")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"**{url}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_preview_sits_beside_the_definition_and_keeps_its_bullets(
+    live_server, page, artifacts
+):
+    editor()
+    term = make_term("Open source")
+    log_in(page, live_server, f"/admin/glossary/term/{term.pk}/change/")
+    page.fill("#id_definition", "Code anyone may:\n\n- read\n- change\n- share")
+    page.wait_for_selector(".kb-markdown-preview li")
+    source = page.locator("#id_definition").bounding_box()
+    preview = page.locator(".kb-markdown-preview").bounding_box()
+    assert preview["x"] >= source["x"] + source["width"]
+    assert abs(preview["y"] - source["y"]) < 40
+    item = page.locator(".kb-markdown-preview li").first
+    assert item.evaluate("li => getComputedStyle(li).listStyleType") == "disc"
+    assert item.bounding_box()["x"] - preview["x"] < 60
+    page.locator("fieldset.kb-definition").screenshot(
+        path=artifacts / "admin-definition-preview.png"
+    )

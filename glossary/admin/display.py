@@ -15,10 +15,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
+from ..matchers import current_glossary
 from ..models import Episode, Term
-from ..rendering import clock, play_url, render_markdown
+from ..rendering import clock, play_url
 from ..selectors.curation import other_labels
 from ..services.rules import term_has_definition
+from ..views import _linked_definition as linked_definition
 from .wikipedia import wikipedia_panel
 
 # Evidence columns read Term.evidence, a JSON dict written by extraction.
@@ -60,6 +62,12 @@ def episode_name(episode: Episode) -> str:
         episode.slug,
         Truncator(name).chars(EPISODE_CHARS),
     )
+
+
+def shown_definition(text: str, *, term_id: int | None) -> SafeString:
+    """The definition's HTML exactly as its concept page shows it: the page's
+    own function (Markdown rendered, other concepts linked once each)."""
+    return linked_definition(Term(pk=term_id, definition=text), current_glossary())
 
 
 def evidence_of(term: Term) -> dict[str, Any]:
@@ -167,11 +175,14 @@ class TermColumns:
     @admin.display(description="preview")
     def definition_preview(self, obj: Term | None) -> str:
         url = reverse("admin:glossary_term_preview")
-        html = render_markdown(obj.definition) if obj and obj.definition else ""
+        term_id = obj.pk if obj is not None else None
+        html = shown_definition(obj.definition, term_id=term_id) if obj else ""
         return format_html(
-            '<div class="kb-markdown-preview" data-preview-url="{}">{}</div>',
+            '<div class="kb-markdown-preview prose definition" '
+            'data-preview-url="{}" data-term="{}">{}</div>',
             url,
-            SafeString(html) if html else "Nothing written yet.",
+            term_id or "",
+            html or "Nothing written yet.",
         )
 
     @admin.display(description="Wikipedia")

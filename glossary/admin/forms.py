@@ -13,8 +13,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
-from django.urls import reverse
-from django.utils.html import format_html
 
 from ..linking.normalize import normalize_label
 from ..models import Alias, Citation, Episode, Person, Term
@@ -35,6 +33,9 @@ from ..services.vocabulary import check_broader
 
 #: A web address typed without a scheme is https (Django 6's default).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+#: The conflict panel's "keep mine" button: the version the editor overrides.
+KEEP_MINE = "_keep_mine"
 
 # Rows a term page shows; a term cited hundreds of times shows the first ones.
 CITATIONS_SHOWN = 100
@@ -114,6 +115,11 @@ class TermForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if self.instance.pk is not None:
+            keep_mine = str(self.data.get(KEEP_MINE, ""))
+            if keep_mine.isdigit():
+                # After a conflict the editor chose to save their version over
+                # the one they were shown; a save since is refused again.
+                cleaned["version"] = int(keep_mine)
             self._check_version(cleaned.get("version"))
         if cleaned.get("status") == Term.Status.PUBLISHED and not has_definition(
             short_definition=cleaned.get("short_definition") or "",
@@ -136,25 +142,12 @@ class TermForm(forms.ModelForm):
             "fields": fields,
             "users": users,
         }
-        history_url = reverse("admin:glossary_term_history", args=[current.pk])
-        change_url = reverse("admin:glossary_term_change", args=[current.pk])
-        who = ", ".join(users) or "someone else"
-        what = ", ".join(fields) or "the term"
+        # The page shows the conflict in a panel of its own, with what
+        # changed and the choices (term/change_form.html); this error only
+        # makes the form invalid.
         raise ValidationError(
-            format_html(
-                "{} saved this term while you were editing it (you loaded version "
-                "{}, it is now version {}; changed: {}). Your changes were NOT "
-                "saved, and nothing was overwritten: they are still in the form "
-                'below. <a href="{}">See what changed in the history</a>, then '
-                '<a href="{}" target="_blank">open the current version</a> and '
-                "make your changes there.",
-                who,
-                expected if expected is not None else "?",
-                current.version,
-                what,
-                history_url,
-                change_url,
-            ),
+            "%(who)s saved this term while you were editing it: not saved.",
+            params={"who": ", ".join(users) or "Someone else"},
             code="conflict",
         )
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import (
     OuterRef,
@@ -21,6 +21,7 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.fields.json import KeyTextTransform
+from django.forms.utils import ErrorList
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -33,7 +34,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from ..import_export import ImportFileLost, TermResource
 from ..linking.normalize import normalize_label
 from ..models import Alias, Citation, Episode, Term
-from ..rendering import render_markdown
 from ..selectors.citations import citation_count, cited_episode_count
 from ..selectors.curation import next_candidate, other_aliases
 from ..selectors.history import term_version
@@ -66,9 +66,9 @@ from .actions import (
     send_to_draft,
 )
 from .autocomplete import RelationAutocomplete, RelationAutocompleteView
-from .display import TermColumns
+from .display import TermColumns, shown_definition
 from .filters import DefinitionFilter, EpisodeFilter
-from .forms import AliasInlineFormSet, ManualCitationFormSet, TermForm
+from .forms import KEEP_MINE, AliasInlineFormSet, ManualCitationFormSet, TermForm
 from .guards import GuardedChangelist
 from .inlines import AliasInline, CitationInline, ManualCitationInline
 from .wikipedia import wikipedia_admin_urls
@@ -128,8 +128,8 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
             {
                 "fields": [
                     "short_definition",
-                    "definition",
-                    "definition_preview",
+                    # One line: the preview beside the Markdown it renders.
+                    ("definition", "definition_preview"),
                     "wikipedia_panel",
                     "wikipedia_title",
                 ],
@@ -322,6 +322,13 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
         conflict = getattr(form, "conflict", None)
         if conflict:
             context["conflict"] = self._conflict_rows(form, conflict)
+            context["keep_mine"] = KEEP_MINE
+            # The panel says it all: no "Please correct the error below" and
+            # no second copy of it among the form's errors.
+            refused = form.errors.get(NON_FIELD_ERRORS)
+            context["errors"] = ErrorList(
+                [errors for errors in context["errors"] if errors is not refused]
+            )
         return super().render_change_form(request, context, *args, **kwargs)
 
     def _conflict_rows(self, form: TermForm, conflict: dict[str, Any]) -> dict:
@@ -464,7 +471,9 @@ def _preview(request: HttpRequest, model_admin: TermAdmin) -> HttpResponse:
     ):
         raise PermissionDenied
     text = request.POST.get("text", "")
-    return HttpResponse(render_markdown(text), content_type="text/html; charset=utf-8")
+    term_id = request.POST.get("term", "")
+    html = shown_definition(text, term_id=int(term_id) if term_id.isdigit() else None)
+    return HttpResponse(html, content_type="text/html; charset=utf-8")
 
 
 @admin.register(Alias)
