@@ -1,13 +1,19 @@
 """Rough edges of an editor's day in the admin, each fixed and kept fixed."""
 
+from contextlib import contextmanager
+from unittest import mock
+
+import httpx
+from django.core.cache import cache
 from django.test import TestCase
 from django.urls import reverse
 
 from glossary import matchers
-from glossary.models import Person, Term
+from glossary.models import Person, Term, WikipediaArticle
 from glossary.services.extraction import terms_propose_candidates
 from glossary.services.merge import terms_merge
 from glossary.services.terms import term_update
+from glossary.wikipedia.recorded import RecordedMediaWiki
 
 from .admin_helpers import (
     cite,
@@ -409,3 +415,75 @@ class PreviewTests(TestCase):
         ).content.decode()
         assert 'href="/concepts/rlhf/"' in preview
         assert preview == shown
+
+
+@contextmanager
+def wikipedia_serving(handler):
+    """Answer every real httpx request from the recordings, not the network."""
+    with mock.patch.object(
+        httpx.HTTPTransport,
+        "handle_request",
+        autospec=True,
+        side_effect=lambda transport, request: handler(request),
+    ):
+        yield handler
+
+
+class WikipediaPageTests(TestCase):
+    """The term's Wikipedia page and panel: styled, and a way out of ambiguity."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("editor")
+        cls.meta = make_term("Meta", kind=Term.Kind.ORGANIZATION)
+
+    def setUp(self):
+        cache.clear()  # the client keeps lookups in the cache
+        self.client = logged_in(self.editor)
+        self.url = reverse("admin:glossary_term_wikipedia", args=[self.meta.pk])
+
+    def fetch(self):
+        with wikipedia_serving(RecordedMediaWiki()):
+            return self.client.post(self.url, {"action": "fetch"})
+
+    def test_a_disambiguation_lists_the_articles_it_offers(self):
+        response = self.fetch()
+        assert response.status_code == 200
+        html = response.content.decode()
+        choices = html[html.index('id="wikipedia-choices"') :]
+        assert 'name="title" value="Meta (prefix)"' in choices
+        assert 'name="title" value="Meta Platforms"' in choices
+
+    def test_choosing_an_article_sets_the_title_and_fetches_it(self):
+        self.fetch()
+        self.meta.refresh_from_db()
+        with wikipedia_serving(RecordedMediaWiki()):
+            response = self.client.post(
+                self.url,
+                {
+                    "action": "choose",
+                    "title": "Meta Platforms",
+                    "version": self.meta.version,
+                },
+            )
+        assert response.status_code == 302
+        self.meta.refresh_from_db()
+        assert self.meta.wikipedia_title == "Meta Platforms"
+        article = WikipediaArticle.objects.get(term=self.meta)
+        assert (article.status, article.title) == ("found", "Meta Platforms")
+
+    def test_the_last_lookup_is_a_table(self):
+        self.fetch()
+        html = self.client.get(self.url).content.decode()
+        lookup = html[html.index('class="module kb-wikipedia-lookup"') :]
+        assert '<th scope="row">Status</th>' in lookup
+        assert "glossary/admin/term.css" in html
+
+    def test_the_terms_page_shows_a_found_article_with_its_date(self):
+        with wikipedia_serving(RecordedMediaWiki()):
+            self.client.post(
+                self.url, {"action": "choose", "title": "Meta Platforms", "version": 1}
+            )
+        html = self.client.get(change_url(self.meta)).content.decode()
+        panel = html[html.index('class="kb-wikipedia"') :]
+        assert ">Meta Platforms</a> (fetched 20" in panel
