@@ -1,9 +1,5 @@
 """Rough edges of an editor's day in the admin, each fixed and kept fixed."""
 
-from contextlib import contextmanager
-from unittest import mock
-
-import httpx
 from django.core.cache import cache
 from django.test import TestCase
 from django.urls import reverse
@@ -25,6 +21,7 @@ from .admin_helpers import (
     make_user,
 )
 from .factories import seed_episode
+from .test_wikipedia_admin import wikipedia_serving
 
 CHANGELIST = reverse("admin:glossary_term_changelist")
 
@@ -415,18 +412,6 @@ class PreviewTests(TestCase):
         ).content.decode()
         assert 'href="/concepts/rlhf/"' in preview
         assert preview == shown
-
-
-@contextmanager
-def wikipedia_serving(handler):
-    """Answer every real httpx request from the recordings, not the network."""
-    with mock.patch.object(
-        httpx.HTTPTransport,
-        "handle_request",
-        autospec=True,
-        side_effect=lambda transport, request: handler(request),
-    ):
-        yield handler
 
 
 class WikipediaPageTests(TestCase):
