@@ -64,6 +64,7 @@ MATRIX = {
     "glossary_term_export": (DENIED, OK, OK),
     "glossary_term_process_import": (GONE, GONE, GONE),
     "glossary_term_preview": (GONE, GONE, GONE),
+    "glossary_term_relation_autocomplete": (DENIED, DENIED, DENIED),
     "glossary_alias_changelist": (DENIED, OK, OK),
     "glossary_alias_add": (DENIED, DENIED, DENIED),  # labels are added on a term
     "glossary_alias_change": (DENIED, OK, OK),
