@@ -95,6 +95,22 @@ class EpisodeAdmin(GuardedChangelist, admin.ModelAdmin):
 
     prepopulated_fields = {"slug": ["title"]}
 
+    def get_list_display(self, request):
+        # "Add episode" and "Upload a transcript" sit above the list for
+        # those who may add episodes; who may change them (editors) gets a
+        # new transcript for each episode from its row.
+        shown = list(super().get_list_display(request))
+        if self.has_change_permission(request):
+            shown.append("new_transcript")
+        return shown
+
+    @admin.display(description="transcript")
+    def new_transcript(self, obj: Episode) -> str:
+        return format_html(
+            '<a href="{}">Upload a new one</a>',
+            reverse("admin:glossary_episode_reupload", args=[obj.pk]),
+        )
+
     def get_readonly_fields(self, request, obj=None):
         # The slug is set once: on "Add episode" it is a required field made
         # from the title (an empty one broke /episodes/ and the sitemap);
