@@ -15,6 +15,7 @@ from .admin_helpers import (
     cite,
     form_data,
     form_data_without_inlines,
+    labels_of,
     logged_in,
     make_episode,
     make_term,
@@ -472,3 +473,52 @@ class WikipediaPageTests(TestCase):
         html = self.client.get(change_url(self.meta)).content.decode()
         panel = html[html.index('class="kb-wikipedia"') :]
         assert ">Meta Platforms</a> (fetched 20" in panel
+
+
+class FoldRowTests(TestCase):
+    """A queue row folds its candidate into another term, not only the action."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("editor")
+        cls.target = make_term(
+            "Llama 2", status=Term.Status.PUBLISHED, short_definition="Meta's model."
+        )
+        cls.variant = make_term(
+            "Lama 2",
+            score=1.0,
+            evidence={
+                "variant_of": {"key": "llama 2", "label": "Llama 2", "reason": "typo"}
+            },
+        )
+
+    def fold_url(self) -> str:
+        return reverse("admin:glossary_term_fold", args=[self.variant.pk])
+
+    def test_each_candidate_row_has_a_fold_button(self):
+        html = logged_in(self.editor).get(CHANGELIST).content.decode()
+        assert f'href="{self.fold_url()}"' in html
+        assert html.count(">Fold into…</a>") == 1  # the published term has none
+
+    def test_the_fold_page_proposes_the_term_extraction_found(self):
+        page = logged_in(self.editor).get(self.fold_url())
+        assert page.status_code == 200
+        assert page.context["form"].initial["into"] == self.target
+        assert "Extraction proposed “Llama 2” (typo)" in page.content.decode()
+
+    def test_folding_makes_the_variant_a_hidden_label_and_returns_to_the_queue(self):
+        response = logged_in(self.editor).post(
+            self.fold_url(), {"into": self.target.pk}, follow=True
+        )
+        assert response.redirect_chain[-1][0] == f"{CHANGELIST}?status__exact=candidate"
+        assert not Term.objects.filter(pk=self.variant.pk).exists()
+        assert labels_of(self.target)["Lama 2"] == "hidden"
+        (message,) = [str(m) for m in response.context["messages"]]
+        assert message.startswith("Folded “Lama 2” into “Llama 2”")
+
+    def test_a_term_cannot_be_folded_into_itself(self):
+        response = logged_in(self.editor).post(
+            self.fold_url(), {"into": self.variant.pk}
+        )
+        assert response.status_code == 200
+        assert Term.objects.filter(pk=self.variant.pk).exists()

@@ -8,7 +8,7 @@ edited; this one reads `selectors.relations.relation_choices` instead.
 from __future__ import annotations
 
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.urls import reverse
 
 from ..models import Term
@@ -29,7 +29,7 @@ class RelationAutocompleteView(AutocompleteJsonView):
         }
 
 
-class RelationAutocomplete(AutocompleteSelectMultiple):
+class RelationUrlMixin:
     """Asks `RelationAutocompleteView`, leaving out the term being edited."""
 
     def __init__(self, *args, exclude_id: int | None = None, **kwargs):
@@ -39,3 +39,11 @@ class RelationAutocomplete(AutocompleteSelectMultiple):
     def get_url(self) -> str:
         url = reverse(f"{self.admin_site.name}:glossary_term_relation_autocomplete")
         return f"{url}?exclude={self.exclude_id}" if self.exclude_id else url
+
+
+class RelationAutocomplete(RelationUrlMixin, AutocompleteSelectMultiple):
+    """Related and broader terms."""
+
+
+class RelationAutocompleteSelect(RelationUrlMixin, AutocompleteSelect):
+    """One term (the one a candidate is folded into)."""

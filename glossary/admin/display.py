@@ -166,6 +166,16 @@ class TermColumns:
             return "—"
         return f"{proposal.get('label', '?')} ({proposal.get('reason', '')})"
 
+    @admin.display(description="fold")
+    def fold_link(self, obj: Term) -> str:
+        if obj.status != Term.Status.CANDIDATE:
+            return ""
+        return format_html(
+            '<a class="button kb-fold" href="{}" title="Merge this variant into '
+            'another term, as hidden labels">Fold into…</a>',
+            reverse("admin:glossary_term_fold", args=[obj.pk]),
+        )
+
     @admin.display(description="defined", boolean=True)
     def defined(self, obj: Term) -> bool:
         return term_has_definition(obj)

@@ -68,6 +68,7 @@ from .actions import (
 from .autocomplete import RelationAutocomplete, RelationAutocompleteView
 from .display import TermColumns, shown_definition
 from .filters import DefinitionFilter, EpisodeFilter
+from .fold import fold_admin_urls
 from .forms import KEEP_MINE, AliasInlineFormSet, ManualCitationFormSet, TermForm
 from .guards import GuardedChangelist
 from .inlines import AliasInline, CitationInline, ManualCitationInline
@@ -94,6 +95,7 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
         "other_labels",
         "variant_of",
         "defined",
+        "fold_link",
     ]
     list_filter = ["status", EpisodeFilter, "kind", DefinitionFilter]
     search_fields = [
@@ -206,8 +208,9 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
                 name=f"{opts.app_label}_{opts.model_name}_relation_autocomplete",
             )
         )
-        # The term's Wikipedia page (glossary/admin/wikipedia.py).
-        urls += wikipedia_admin_urls(self)
+        # The term's Wikipedia page (glossary/admin/wikipedia.py) and a
+        # candidate's "Fold into…" (glossary/admin/fold.py).
+        urls += wikipedia_admin_urls(self) + fold_admin_urls(self)
         return urls + super().get_urls()
 
     # Saving: through the services only.
