@@ -522,3 +522,27 @@ class FoldRowTests(TestCase):
         )
         assert response.status_code == 200
         assert Term.objects.filter(pk=self.variant.pk).exists()
+
+
+class MergePageTests(TestCase):
+    """Terms and people are merged through one page, each with its own columns."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("editor")
+        cls.tom = Person.objects.create(name="Tom", slug="tom")
+        cls.thomas = Person.objects.create(name="Thomas", slug="thomas")
+
+    def test_the_people_merge_page_asks_who_stays(self):
+        response = logged_in(self.editor).post(
+            reverse("admin:glossary_person_changelist"),
+            {
+                "action": "merge_people",
+                "_selected_action": [self.tom.pk, self.thomas.pk],
+            },
+        )
+        assert response.templates[0].name == "admin/glossary/merge.html"
+        html = response.content.decode()
+        assert "<th>Segments</th>" in html
+        assert 'value="Merge into the chosen person"' in html
+        assert html.count('name="survivor"') == 2

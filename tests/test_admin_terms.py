@@ -178,7 +178,7 @@ class BulkActionTests(TestCase):
     def test_merge_asks_which_term_survives(self):
         response = self.act("merge_terms", [self.defined, self.other])
         assert response.status_code == 200
-        assert response.templates[0].name == "admin/glossary/term/merge.html"
+        assert response.templates[0].name == "admin/glossary/merge.html"
         content = response.content.decode()
         assert 'name="survivor"' in content
         assert Term.objects.count() == 3
