@@ -117,7 +117,12 @@ def test_an_editors_day_from_the_queue_to_a_resolved_conflict(
     versions.nth(1).click()
     page.wait_for_selector("input[name=_save]")
     page.click("input[name=_save]")
-    page.wait_for_selector(".messagelist")
+    page.wait_for_selector(".messagelist .success")
+    # Back on the term's page, told which version came back and what changed.
+    page.wait_for_selector("#id_short_definition")
+    message = page.inner_text(".messagelist")
+    assert f"Reverted “{first.label}” to version" in message
+    assert "Restored: short definition" in message
     first.refresh_from_db()
     assert first.short_definition == f"{first.label}, as the hosts use it."
     snap("reverted")
