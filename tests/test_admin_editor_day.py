@@ -546,3 +546,17 @@ class MergePageTests(TestCase):
         assert "<th>Segments</th>" in html
         assert 'value="Merge into the chosen person"' in html
         assert html.count('name="survivor"') == 2
+
+
+class CitationPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("editor")
+        cls.citation = cite(make_term("RLHF"), make_episode().segments.get(order=1))
+
+    def test_a_citations_page_names_its_speaker_not_the_segment_object(self):
+        url = reverse("admin:glossary_citation_change", args=[self.citation.pk])
+        html = logged_in(self.editor).get(url).content.decode()
+        fields = html[html.index('id="citation_form"') :]
+        assert str(self.citation.segment) not in fields
+        assert '<div class="readonly">Bob</div>' in fields

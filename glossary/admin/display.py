@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
 from ..matchers import current_glossary
-from ..models import Episode, Term
+from ..models import Episode, Segment, Term
 from ..rendering import clock, play_url
 from ..selectors.curation import other_labels
 from ..services.rules import term_has_definition
@@ -68,6 +68,11 @@ def shown_definition(text: str, *, term_id: int | None) -> SafeString:
     """The definition's HTML exactly as its concept page shows it: the page's
     own function (Markdown rendered, other concepts linked once each)."""
     return linked_definition(Term(pk=term_id, definition=text), current_glossary())
+
+
+def speaker_of(segment: Segment) -> str:
+    """Who says a segment: the person, else the transcript's label."""
+    return str(segment.speaker or segment.speaker_label or "—")
 
 
 def evidence_of(term: Term) -> dict[str, Any]:

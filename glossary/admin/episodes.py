@@ -17,7 +17,7 @@ from ..services.episodes import appearances_save, episodes_delete
 from ..services.ingest import episode_ingest_transcript
 from ..services.uploads import upload_max_bytes, upload_too_large
 from ..transcripts import TranscriptError
-from .display import audio_link, time_shown
+from .display import audio_link, speaker_of, time_shown
 from .forms import HTTPS_URLS, TranscriptUploadForm
 from .guards import GuardedChangelist
 from .inlines import AppearanceInline
@@ -231,7 +231,7 @@ class EpisodeAdmin(GuardedChangelist, admin.ModelAdmin):
                 audio_link(
                     obj.audio_url, segment.start, approximate=segment.start_estimated
                 ),
-                str(segment.speaker or segment.speaker_label or "—"),
+                speaker_of(segment),
                 segment.text,
             )
             for segment in obj.segments.select_related("speaker").order_by("order")

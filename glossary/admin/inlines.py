@@ -7,7 +7,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.urls import reverse
 
 from ..models import Alias, Appearance, Citation, Segment
-from .display import audio_link, episode_name
+from .display import audio_link, episode_name, speaker_of
 from .forms import (
     CITATIONS_SHOWN,
     AliasInlineForm,
@@ -76,8 +76,7 @@ class CitationInline(admin.TabularInline):
 
     @admin.display(description="speaker")
     def speaker(self, obj: Citation) -> str:
-        segment = obj.segment
-        return str(segment.speaker or segment.speaker_label or "—")
+        return speaker_of(obj.segment)
 
     @admin.display(description="quote")
     def quote_shown(self, obj: Citation) -> str:
