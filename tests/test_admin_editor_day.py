@@ -314,7 +314,8 @@ class RevertTests(TestCase):
         cls.editor = make_user("editor")
         cls.term = make_term("RLHF", short_definition="Learning from people.")
 
-    def test_a_revert_opens_the_term_and_names_the_version_and_fields(self):
+    def revert_to_the_first_version(self):
+        """Edit once, then revert to version 1 from its history page."""
         client = logged_in(self.editor)
         page = client.get(change_url(self.term))
         client.post(change_url(self.term), form_data(page, short_definition="Oops."))
@@ -322,15 +323,21 @@ class RevertTests(TestCase):
         url = reverse(
             "admin:glossary_term_simple_history", args=[self.term.pk, first.history_id]
         )
-        response = client.post(
-            url, form_data_without_inlines(client.get(url)), follow=True
-        )
+        return client.post(url, form_data_without_inlines(client.get(url)), follow=True)
+
+    def test_a_revert_opens_the_term_and_names_the_version_and_fields(self):
+        response = self.revert_to_the_first_version()
         assert response.redirect_chain[-1][0] == change_url(self.term)
         (message,) = [str(m) for m in response.context["messages"]]
         assert message.startswith("Reverted “RLHF” to version 1, saved ")
         assert "Restored: short definition. It is now version 3" in message
         self.term.refresh_from_db()
         assert self.term.short_definition == "Learning from people."
+
+    def test_the_history_records_the_revert_as_one(self):
+        self.revert_to_the_first_version()
+        latest = self.term.history.first()
+        assert latest.history_change_reason == "Reverted to version 1"
 
 
 class ConflictChoiceTests(TestCase):

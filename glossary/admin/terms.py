@@ -222,7 +222,13 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
             if "label" in form.changed_data and "slug" not in form.changed_data:
                 # The address follows a new label; the old one redirects.
                 fields.pop("slug", None)
-            term_update(term=obj, expected_version=data.get("version"), **fields)
+            revert = getattr(request, "kb_revert", None)
+            term_update(
+                term=obj,
+                expected_version=data.get("version"),
+                reason=f"Reverted to version {revert.version}" if revert else "",
+                **fields,
+            )
         else:
             copy_term_fields(term_create(**fields), obj)
 
