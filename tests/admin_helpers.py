@@ -159,3 +159,19 @@ def form_data(response, **changes) -> dict:
         else:
             data[name] = value
     return data
+
+
+def form_data_without_inlines(response) -> dict:
+    """The POST data of a page's main form only (a history version's page)."""
+    form = response.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif isinstance(value, list):
+            data[name] = [str(v) for v in value]
+        elif value is not None:
+            data[name] = str(value)
+    return data

@@ -137,6 +137,20 @@ class TranscriptUploadTests(TestCase):
         }
         return client.post(url, data)
 
+    def test_the_episode_list_leads_to_adding_and_uploading(self):
+        listing = reverse("admin:glossary_episode_changelist")
+        html = logged_in(self.admin_user).get(listing).content.decode()
+        assert f'href="{reverse("admin:glossary_episode_add")}"' in html
+        assert f'href="{reverse("admin:glossary_episode_upload")}"' in html
+
+    def test_an_editor_uploads_a_new_transcript_from_the_episodes_row(self):
+        listing = reverse("admin:glossary_episode_changelist")
+        html = logged_in(self.editor).get(listing).content.decode()
+        reupload = reverse("admin:glossary_episode_reupload", args=[self.episode.pk])
+        assert f'<a href="{reupload}">Upload a new one</a>' in html
+        # Editors may not add episodes (the Editor group has no add_episode).
+        assert reverse("admin:glossary_episode_upload") + '"' not in html
+
     def test_an_editor_replaces_an_episodes_transcript(self):
         client = logged_in(self.editor)
         url = reverse("admin:glossary_episode_reupload", args=[self.episode.pk])

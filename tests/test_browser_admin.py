@@ -13,6 +13,8 @@ from glossary.services.citations import citations_refresh
 from glossary.services.extraction import terms_propose_candidates
 from glossary.services.ingest import episode_ingest_transcript
 
+from .admin_helpers import make_term
+
 pytestmark = pytest.mark.slow  # a real Chromium
 
 SEED = (
@@ -84,3 +86,73 @@ def test_an_editor_publishes_a_candidate_and_readers_see_it(
     assert page.locator("h1").inner_text().lower() == "civil society"
     assert page.get_by_text("The sphere of voluntary groups").first.is_visible()
     page.screenshot(path=artifacts / "concept-published-by-editor.png", full_page=True)
+
+
+def log_in(page, live_server, url: str) -> None:
+    page.goto(f"{live_server.url}/admin/login/?next={url}")
+    page.fill("#id_username", "ed")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"**{url}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_preview_sits_beside_the_definition_and_keeps_its_bullets(
+    live_server, page, artifacts
+):
+    editor()
+    term = make_term("Open source")
+    log_in(page, live_server, f"/admin/glossary/term/{term.pk}/change/")
+    page.fill("#id_definition", "Code anyone may:\n\n- read\n- change\n- share")
+    page.wait_for_selector(".kb-markdown-preview li")
+    source = page.locator("#id_definition").bounding_box()
+    preview = page.locator(".kb-markdown-preview").bounding_box()
+    assert preview["x"] >= source["x"] + source["width"]
+    assert abs(preview["y"] - source["y"]) < 40
+    item = page.locator(".kb-markdown-preview li").first
+    assert item.evaluate("li => getComputedStyle(li).listStyleType") == "disc"
+    assert item.bounding_box()["x"] - preview["x"] < 60
+    page.locator("fieldset.kb-definition").screenshot(
+        path=artifacts / "admin-definition-preview.png"
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_relation_autocomplete_shows_status_and_never_the_term_itself(
+    live_server, page
+):
+    editor()
+    term = make_term("Open model")
+    make_term("Open model weights", status="published", short_definition="W.")
+    make_term("Open model card", status="rejected")
+    log_in(page, live_server, f"/admin/glossary/term/{term.pk}/change/")
+    page.click(".field-related .select2-selection")
+    page.keyboard.type("open model")
+    page.wait_for_selector(".select2-results__option:has-text('(published)')")
+    page.wait_for_selector(".select2-results__option.loading-results", state="detached")
+    options = page.locator(".select2-results__option").all_inner_texts()
+    assert options == ["Open model weights (published)"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_queue_row_folds_its_candidate_into_the_proposed_term(live_server, page):
+    editor()
+    target = make_term("Llama 2", status="published", short_definition="A model.")
+    variant = make_term(
+        "Lama 2",
+        score=1.0,
+        evidence={
+            "variant_of": {"key": "llama 2", "label": "Llama 2", "reason": "typo"}
+        },
+    )
+    log_in(page, live_server, "/admin/glossary/term/?status__exact=candidate")
+    page.click(f"a[href='/admin/glossary/term/{variant.pk}/fold/']")
+    page.wait_for_selector("#kb-fold-form")
+    # Extraction's proposal is chosen already.
+    assert page.inner_text("#kb-fold-form .select2-selection__rendered").endswith(
+        "Llama 2"
+    )
+    page.click("input[type=submit][value='Fold into the chosen term']")
+    page.wait_for_selector(".messagelist .success")
+    assert not Term.objects.filter(pk=variant.pk).exists()
+    assert target.aliases.filter(label="Lama 2", kind="hidden").exists()

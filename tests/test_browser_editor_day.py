@@ -117,13 +117,18 @@ def test_an_editors_day_from_the_queue_to_a_resolved_conflict(
     versions.nth(1).click()
     page.wait_for_selector("input[name=_save]")
     page.click("input[name=_save]")
-    page.wait_for_selector(".messagelist")
+    page.wait_for_selector(".messagelist .success")
+    # Back on the term's page, told which version came back and what changed.
+    page.wait_for_selector("#id_short_definition")
+    message = page.inner_text(".messagelist")
+    assert f"Reverted “{first.label}” to version" in message
+    assert "Restored: short definition" in message
     first.refresh_from_db()
     assert first.short_definition == f"{first.label}, as the hosts use it."
     snap("reverted")
 
-    # Someone else saves while this tab is open: the save is refused and
-    # shows both; reloading the current version and saving resolves it.
+    # Someone else saves while this tab is open: the save is refused, said
+    # once, with both versions; "keep mine" saves this tab's over theirs.
     page.goto(change)
     stored = Term.objects.get(pk=first.pk)
     term_update(
@@ -135,13 +140,12 @@ def test_an_editors_day_from_the_queue_to_a_resolved_conflict(
     page.click("input[name=_continue]")
     page.wait_for_selector("#kb-conflict")
     assert "Another editor's words." in page.locator("#kb-conflict").inner_text()
+    assert page.locator(".errornote").count() == 0
     snap("conflict", full_page=True)
-    page.goto(change)
-    page.fill("#id_short_definition", "My words, after reading theirs.")
-    page.click("input[name=_continue]")
+    page.click("#kb-keep-mine")
     page.wait_for_selector(".messagelist .success")
     first.refresh_from_db()
-    assert first.short_definition == "My words, after reading theirs."
+    assert first.short_definition == "My words."
 
     # A concept page from the starter glossary, as the README shows it.
     page.goto(f"{live_server.url}/concepts/civil-society/")

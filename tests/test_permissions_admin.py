@@ -64,6 +64,8 @@ MATRIX = {
     "glossary_term_export": (DENIED, OK, OK),
     "glossary_term_process_import": (GONE, GONE, GONE),
     "glossary_term_preview": (GONE, GONE, GONE),
+    "glossary_term_relation_autocomplete": (DENIED, DENIED, DENIED),
+    "glossary_term_fold": (DENIED, OK, OK),
     "glossary_alias_changelist": (DENIED, OK, OK),
     "glossary_alias_add": (DENIED, DENIED, DENIED),  # labels are added on a term
     "glossary_alias_change": (DENIED, OK, OK),
@@ -138,7 +140,15 @@ class AdminPermissionMatrixTests(TestCase):
         if name == "glossary_show_job":
             return reverse(f"admin:{name}", args=[self.objects[model], "import"])
         if name.endswith(
-            ("_change", "_history", "_delete", "_wikipedia", "reupload", "_name")
+            (
+                "_change",
+                "_history",
+                "_delete",
+                "_wikipedia",
+                "reupload",
+                "_name",
+                "_fold",
+            )
         ):
             return reverse(f"admin:{name}", args=[self.objects[model]])
         return reverse(f"admin:{name}")

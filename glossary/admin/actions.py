@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, F, Value, When
-from django.http import HttpRequest, HttpResponseRedirect
-from django.template.response import TemplateResponse
+from django.db.models import Case, F, Value, When
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 
 from ..models import Term
+from ..selectors.citations import citation_count
 from ..services.extraction import term_fold_variant, variant_proposals
 from ..services.merge import terms_merge
 from ..services.terms import terms_publish, terms_set_status
 from ..services.wikipedia import WikipediaTally, term_fetch_wikipedia
 from ..wikipedia import Status, make_client
+from .merging import MergePage, merge_selected
 from .wikipedia import STATUS_LEVELS
 
 
@@ -109,59 +110,56 @@ def fold_variants(modeladmin, request, queryset):
         )
 
 
+TERM_MERGE = MergePage(
+    noun="term",
+    plural="terms",
+    intro="Choose the term to keep. The others are merged into it and deleted: "
+    "their labels (preferred ones included, as alternative labels), citations "
+    "and related terms move to it, its blank definitions are filled from theirs, "
+    "and their addresses redirect to it. Their history is kept.",
+    columns=[
+        ("Term", lambda t: t.label),
+        ("Status", lambda t: t.get_status_display()),
+        ("Address", lambda t: t.slug),
+        ("Score", lambda t: "—" if t.score is None else f"{t.score:.2f}"),
+        ("Citations", lambda t: t.citation_count),
+        (
+            "Definition",
+            lambda t: Truncator(t.short_definition or t.definition).chars(120) or "—",
+        ),
+    ],
+)
+
+
 @admin.action(
     description="Merge selected terms into one…", permissions=["change", "delete"]
 )
 def merge_terms(modeladmin, request, queryset):
     """Ask which term survives (an intermediate page), then merge."""
     terms = list(
-        queryset.annotate(citation_count=Count("citations")).order_by(
+        queryset.annotate(citation_count=citation_count()).order_by(
             Case(When(status=Term.Status.PUBLISHED, then=Value(0)), default=Value(1)),
             F("score").desc(nulls_last=True),
             "label",
         )
     )
-    if len(terms) < 2:
-        modeladmin.message_user(
-            request, "Select at least two terms to merge.", messages.WARNING
-        )
-        return None
-    chosen = request.POST.get("survivor")
-    if chosen and request.POST.get("post") == "yes":
-        survivor = next((t for t in terms if str(t.pk) == chosen), None)
-        if survivor is None:
-            modeladmin.message_user(
-                request, "Choose one of the selected terms to keep.", messages.ERROR
-            )
-            return None
-        others = [t for t in terms if t.pk != survivor.pk]
-        try:
-            terms_merge(survivor=survivor, others=others)
-        except ValidationError as error:
-            modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
-            return None
-        modeladmin.message_user(
-            request,
+
+    def merge(survivor: Term, others: list[Term]) -> str:
+        terms_merge(survivor=survivor, others=others)
+        return (
             f"Merged {', '.join(t.label for t in others)} into {survivor.label}: "
             "their labels, citations and relations moved, and their old addresses "
-            "(" + ", ".join(t.slug for t in others) + ") now redirect to it.",
-            messages.SUCCESS,
+            "(" + ", ".join(t.slug for t in others) + ") now redirect to it."
         )
-        return HttpResponseRedirect(
-            reverse("admin:glossary_term_change", args=[survivor.pk])
-        )
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": "Merge terms",
-        "opts": modeladmin.opts,
-        "terms": terms,
-        "suggested": terms[0],
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        "action": "merge_terms",
-        "select_across": request.POST.get("select_across", "0"),
-    }
-    request.current_app = modeladmin.admin_site.name
-    return TemplateResponse(request, "admin/glossary/term/merge.html", context)
+
+    return merge_selected(
+        modeladmin,
+        request,
+        terms,
+        page=TERM_MERGE,
+        action="merge_terms",
+        merge=merge,
+    )
 
 
 # An editor waits for the action: more terms than this belong to

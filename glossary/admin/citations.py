@@ -10,7 +10,7 @@ from django.contrib import admin
 
 from ..models import Citation
 from ..services.citations import citation_delete, citation_update, citations_delete
-from .display import audio_link
+from .display import audio_link, speaker_of
 from .guards import GuardedChangelist
 
 
@@ -22,8 +22,12 @@ class CitationAdmin(GuardedChangelist, admin.ModelAdmin):
     list_filter = ["source", "featured", "episode"]
     list_select_related = ["term", "episode"]
     search_fields = ["term__label", "quote"]
-    fields = ["term", "episode", "time", "segment", "quote", "source", "featured"]
-    readonly_fields = ["term", "episode", "time", "segment", "quote", "source"]
+    # The segment's own name ("… @ 1775s (Tom)") is noise: its speaker.
+    fields = ["term", "episode", "time", "speaker", "quote", "source", "featured"]
+    readonly_fields = ["term", "episode", "time", "speaker", "quote", "source"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("segment__speaker")
 
     def has_add_permission(self, request):
         return False
@@ -33,6 +37,10 @@ class CitationAdmin(GuardedChangelist, admin.ModelAdmin):
         return audio_link(
             obj.episode.audio_url, obj.seconds, approximate=obj.approximate
         )
+
+    @admin.display(description="speaker")
+    def speaker(self, obj: Citation) -> str:
+        return speaker_of(obj.segment)
 
     def save_model(self, request, obj: Citation, form, change) -> None:
         citation_update(citation=obj, featured=obj.featured)

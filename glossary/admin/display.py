@@ -10,23 +10,23 @@ import math
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import FloatField
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
-from ..models import Term
-from ..rendering import clock, play_url, render_markdown
+from ..matchers import current_glossary
+from ..models import Episode, Segment, Term
+from ..rendering import clock, play_url
 from ..selectors.curation import other_labels
 from ..services.rules import term_has_definition
+from ..views import _linked_definition as linked_definition
 from .wikipedia import wikipedia_panel
 
 # Evidence columns read Term.evidence, a JSON dict written by extraction.
 QUOTE_CHARS = 90
 SPEAKERS_SHOWN = 3
+EPISODE_CHARS = 40
 
 
 def time_shown(seconds: float | None) -> str:
@@ -46,6 +46,33 @@ def audio_link(audio_url: str, seconds: float | None, *, approximate=False) -> s
         play_url(audio_url, seconds),
         label,
     )
+
+
+def episode_label(number: int | None, title: str) -> str:
+    """ "#4 Developing LLMs: Open, closed, or democratic?", or the bare title."""
+    return f"#{number} {title}" if number is not None else title
+
+
+def episode_name(episode: Episode) -> str:
+    """The episode's label, cut short, in full (with its slug) on hover."""
+    name = episode_label(episode.number, episode.title)
+    return format_html(
+        '<span title="{} ({})">{}</span>',
+        name,
+        episode.slug,
+        Truncator(name).chars(EPISODE_CHARS),
+    )
+
+
+def shown_definition(text: str, *, term_id: int | None) -> SafeString:
+    """The definition's HTML exactly as its concept page shows it: the page's
+    own function (Markdown rendered, other concepts linked once each)."""
+    return linked_definition(Term(pk=term_id, definition=text), current_glossary())
+
+
+def speaker_of(segment: Segment) -> str:
+    """Who says a segment: the person, else the transcript's label."""
+    return str(segment.speaker or segment.speaker_label or "—")
 
 
 def evidence_of(term: Term) -> dict[str, Any]:
@@ -71,24 +98,25 @@ class TermColumns:
     def score_shown(self, obj: Term) -> str:
         return "—" if obj.score is None else f"{obj.score:.2f}"
 
-    @admin.display(
-        description="mentions",
-        ordering=Cast(KT("evidence__frequency"), FloatField()).desc(nulls_last=True),
-    )
-    def frequency(self, obj: Term) -> str:
-        value = number_or_none(evidence_of(obj).get("frequency"))
-        return "—" if value is None else f"{value:g}"
+    # Where the term was said, counted from its citations (annotated by
+    # `TermAdmin.get_queryset`): the number its concept page and the API show,
+    # not extraction's own count of the words when it proposed the term.
+    @admin.display(description="citations", ordering="citation_count")
+    def citations_shown(self, obj: Term) -> str:
+        count = getattr(obj, "citation_count", None)
+        if count is None:
+            return "—"
+        return format_html(
+            '<a href="{}?term__id__exact={}" title="List them">{}</a>',
+            reverse("admin:glossary_citation_changelist"),
+            obj.pk,
+            count,
+        )
 
-    @admin.display(
-        description="episodes",
-        ordering=Cast(KT("evidence__episodes"), FloatField()).desc(nulls_last=True),
-    )
+    @admin.display(description="episodes", ordering="cited_episodes")
     def episode_count(self, obj: Term) -> str:
-        value = evidence_of(obj).get("episodes")
-        if isinstance(value, list):
-            return str(len(value))
-        number = number_or_none(value)
-        return "—" if number is None else f"{number:g}"
+        count = getattr(obj, "cited_episodes", None)
+        return "—" if count is None else str(count)
 
     @admin.display(description="first mention")
     def first_mention(self, obj: Term) -> str:
@@ -143,6 +171,16 @@ class TermColumns:
             return "—"
         return f"{proposal.get('label', '?')} ({proposal.get('reason', '')})"
 
+    @admin.display(description="fold")
+    def fold_link(self, obj: Term) -> str:
+        if obj.status != Term.Status.CANDIDATE:
+            return ""
+        return format_html(
+            '<a class="button kb-fold" href="{}" title="Merge this variant into '
+            'another term, as hidden labels">Fold into…</a>',
+            reverse("admin:glossary_term_fold", args=[obj.pk]),
+        )
+
     @admin.display(description="defined", boolean=True)
     def defined(self, obj: Term) -> bool:
         return term_has_definition(obj)
@@ -152,11 +190,14 @@ class TermColumns:
     @admin.display(description="preview")
     def definition_preview(self, obj: Term | None) -> str:
         url = reverse("admin:glossary_term_preview")
-        html = render_markdown(obj.definition) if obj and obj.definition else ""
+        term_id = obj.pk if obj is not None else None
+        html = shown_definition(obj.definition, term_id=term_id) if obj else ""
         return format_html(
-            '<div class="kb-markdown-preview" data-preview-url="{}">{}</div>',
+            '<div class="kb-markdown-preview prose definition" '
+            'data-preview-url="{}" data-term="{}">{}</div>',
             url,
-            SafeString(html) if html else "Nothing written yet.",
+            term_id or "",
+            html or "Nothing written yet.",
         )
 
     @admin.display(description="Wikipedia")
@@ -165,17 +206,26 @@ class TermColumns:
 
     @admin.display(description="evidence")
     def evidence_panel(self, obj: Term | None) -> str:
-        evidence = evidence_of(obj) if obj else {}
-        if not evidence:
-            return "No evidence recorded (the term was not proposed by extraction)."
+        if obj is None or obj.pk is None:
+            return "—"
         rows = [
-            ("Mentions", self.frequency(obj)),
+            ("Citations", self.citations_shown(obj)),
             ("Episodes", self.episode_count(obj)),
-            ("First mention", self.first_mention(obj)),
-            ("Speakers", ", ".join(map(str, evidence.get("speakers") or [])) or "—"),
-            ("Sample quote", evidence.get("quote") or "—"),
         ]
-        return format_html(
+        evidence = evidence_of(obj)
+        if evidence:
+            rows += [
+                ("First mention", self.first_mention(obj)),
+                ("Speakers", ", ".join(map(str, evidence.get("speakers") or []))),
+                ("Sample quote", evidence.get("quote") or "—"),
+            ]
+        table = format_html(
             '<table class="kb-evidence">{}</table>',
             format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows),
+        )
+        if evidence:
+            return table
+        return format_html(
+            "{}<p>No evidence recorded (the term was not proposed by extraction).</p>",
+            table,
         )

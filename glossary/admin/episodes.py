@@ -17,7 +17,7 @@ from ..services.episodes import appearances_save, episodes_delete
 from ..services.ingest import episode_ingest_transcript
 from ..services.uploads import upload_max_bytes, upload_too_large
 from ..transcripts import TranscriptError
-from .display import audio_link, time_shown
+from .display import audio_link, speaker_of, time_shown
 from .forms import HTTPS_URLS, TranscriptUploadForm
 from .guards import GuardedChangelist
 from .inlines import AppearanceInline
@@ -94,6 +94,22 @@ class EpisodeAdmin(GuardedChangelist, admin.ModelAdmin):
     change_form_template = "admin/glossary/episode/change_form.html"
 
     prepopulated_fields = {"slug": ["title"]}
+
+    def get_list_display(self, request):
+        # "Add episode" and "Upload a transcript" sit above the list for
+        # those who may add episodes; who may change them (editors) gets a
+        # new transcript for each episode from its row.
+        shown = list(super().get_list_display(request))
+        if self.has_change_permission(request):
+            shown.append("new_transcript")
+        return shown
+
+    @admin.display(description="transcript")
+    def new_transcript(self, obj: Episode) -> str:
+        return format_html(
+            '<a href="{}">Upload a new one</a>',
+            reverse("admin:glossary_episode_reupload", args=[obj.pk]),
+        )
 
     def get_readonly_fields(self, request, obj=None):
         # The slug is set once: on "Add episode" it is a required field made
@@ -215,7 +231,7 @@ class EpisodeAdmin(GuardedChangelist, admin.ModelAdmin):
                 audio_link(
                     obj.audio_url, segment.start, approximate=segment.start_estimated
                 ),
-                str(segment.speaker or segment.speaker_label or "—"),
+                speaker_of(segment),
                 segment.text,
             )
             for segment in obj.segments.select_related("speaker").order_by("order")

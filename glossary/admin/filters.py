@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef
 
 from ..models import HAS_DEFINITION, CandidateScore, Citation, Episode
+from .display import episode_label
 
 
 class EpisodeFilter(admin.SimpleListFilter):
@@ -23,7 +24,7 @@ class EpisodeFilter(admin.SimpleListFilter):
         titles = [title.casefold() for _, _, _, title in episodes]
         choices = []
         for slug, show, number, title in episodes:
-            name = f"#{number} {title}" if number is not None else title
+            name = episode_label(number, title)
             if titles.count(title.casefold()) > 1:
                 # Episodes of the same title are told apart by show and slug.
                 name = f"{name} ({show}, {slug})"

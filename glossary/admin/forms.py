@@ -6,14 +6,13 @@ editor sees the problem beside the field instead of a failed save.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
-from django.urls import reverse
-from django.utils.html import format_html
 
 from ..linking.normalize import normalize_label
 from ..models import Alias, Citation, Episode, Person, Term
@@ -35,12 +34,23 @@ from ..services.vocabulary import check_broader
 #: A web address typed without a scheme is https (Django 6's default).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
+#: The conflict panel's "keep mine" button: the version the editor overrides.
+KEEP_MINE = "_keep_mine"
+
 # Rows a term page shows; a term cited hundreds of times shows the first ones.
 CITATIONS_SHOWN = 100
 
 
 # The term's form: it asks the services' stale-edit check first, so a
 # conflict shows beside the editor's unsaved changes.
+
+
+@dataclass(frozen=True)
+class LabelProblem:
+    """A label refused on a term's page, and the term that owns it, if another."""
+
+    message: str
+    owner: Term | None = None
 
 
 class TermForm(forms.ModelForm):
@@ -59,6 +69,7 @@ class TermForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.conflict: dict[str, Any] | None = None
+        self.label_problems: list[LabelProblem] = []
         if "slug" in self.fields:
             self.fields["slug"].required = False
             self.fields["slug"].help_text = (
@@ -82,7 +93,9 @@ class TermForm(forms.ModelForm):
         label = self.cleaned_data["label"].strip()
         owner = label_owner(label, exclude=self.instance)
         if owner is not None:
-            raise ValidationError(label_taken_message(label, owner))
+            message = label_taken_message(label, owner)
+            self.label_problems.append(LabelProblem(message, owner))
+            raise ValidationError(message)
         return label
 
     def clean_broader(self):
@@ -102,6 +115,11 @@ class TermForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if self.instance.pk is not None:
+            keep_mine = str(self.data.get(KEEP_MINE, ""))
+            if keep_mine.isdigit():
+                # After a conflict the editor chose to save their version over
+                # the one they were shown; a save since is refused again.
+                cleaned["version"] = int(keep_mine)
             self._check_version(cleaned.get("version"))
         if cleaned.get("status") == Term.Status.PUBLISHED and not has_definition(
             short_definition=cleaned.get("short_definition") or "",
@@ -124,25 +142,12 @@ class TermForm(forms.ModelForm):
             "fields": fields,
             "users": users,
         }
-        history_url = reverse("admin:glossary_term_history", args=[current.pk])
-        change_url = reverse("admin:glossary_term_change", args=[current.pk])
-        who = ", ".join(users) or "someone else"
-        what = ", ".join(fields) or "the term"
+        # The page shows the conflict in a panel of its own, with what
+        # changed and the choices (term/change_form.html); this error only
+        # makes the form invalid.
         raise ValidationError(
-            format_html(
-                "{} saved this term while you were editing it (you loaded version "
-                "{}, it is now version {}; changed: {}). Your changes were NOT "
-                "saved, and nothing was overwritten: they are still in the form "
-                'below. <a href="{}">See what changed in the history</a>, then '
-                '<a href="{}" target="_blank">open the current version</a> and '
-                "make your changes there.",
-                who,
-                expected if expected is not None else "?",
-                current.version,
-                what,
-                history_url,
-                change_url,
-            ),
+            "%(who)s saved this term while you were editing it: not saved.",
+            params={"who": ", ".join(users) or "Someone else"},
             code="conflict",
         )
 
@@ -164,6 +169,9 @@ class AliasInlineFormSet(BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
         term = self.instance
+        # Shown again at the top of the page, with a link to the owner: the
+        # inline is far below the "Please correct the error" banner.
+        self.label_problems: list[LabelProblem] = []
         seen = {normalize_label(term.label)} if term.label else set()
         for form in self.forms:
             if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
@@ -175,10 +183,14 @@ class AliasInlineFormSet(BaseInlineFormSet):
             if form.has_changed() or form.instance.pk is None:
                 owner = label_owner(label, exclude=term)
                 if owner is not None:
-                    form.add_error("label", label_taken_message(label, owner))
+                    message = label_taken_message(label, owner)
+                    form.add_error("label", message)
+                    self.label_problems.append(LabelProblem(message, owner))
                     continue
                 if key in seen:
-                    form.add_error("label", label_repeated_message(label, term))
+                    message = label_repeated_message(label, term)
+                    form.add_error("label", message)
+                    self.label_problems.append(LabelProblem(message))
                     continue
             seen.add(key)
 

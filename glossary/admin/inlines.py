@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.urls import reverse
-from django.utils.html import format_html
 
 from ..models import Alias, Appearance, Citation, Segment
-from .display import audio_link
+from .display import audio_link, episode_name, speaker_of
 from .forms import (
     CITATIONS_SHOWN,
     AliasInlineForm,
@@ -18,9 +17,13 @@ from .forms import (
     ManualCitationFormSet,
 )
 
+# Rows without the object's __str__ above them (see the template).
+TABULAR = "admin/glossary/tabular.html"
+
 
 class AliasInline(admin.TabularInline):
     model = Alias
+    template = TABULAR
     form = AliasInlineForm
     formset = AliasInlineFormSet
     fields = ["label", "kind", "case_sensitive"]
@@ -40,9 +43,10 @@ class SegmentAutocomplete(AutocompleteSelect):
 
 class CitationInline(admin.TabularInline):
     model = Citation
+    template = TABULAR
     formset = CitationFormSet
-    fields = ["time", "speaker", "quote_shown", "source", "featured"]
-    readonly_fields = ["time", "speaker", "quote_shown", "source"]
+    fields = ["episode_shown", "time", "speaker", "quote_shown", "source", "featured"]
+    readonly_fields = ["episode_shown", "time", "speaker", "quote_shown", "source"]
     extra = 0
     verbose_name_plural = (
         f"citations (tick the best as featured; featured first, at most "
@@ -60,18 +64,19 @@ class CitationInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    @admin.display(description="episode")
+    def episode_shown(self, obj: Citation) -> str:
+        return episode_name(obj.episode)
+
     @admin.display(description="time")
     def time(self, obj: Citation) -> str:
-        return format_html(
-            "{} {}",
-            obj.episode.number and f"#{obj.episode.number}" or obj.episode.slug,
-            audio_link(obj.episode.audio_url, obj.seconds, approximate=obj.approximate),
+        return audio_link(
+            obj.episode.audio_url, obj.seconds, approximate=obj.approximate
         )
 
     @admin.display(description="speaker")
     def speaker(self, obj: Citation) -> str:
-        segment = obj.segment
-        return str(segment.speaker or segment.speaker_label or "—")
+        return speaker_of(obj.segment)
 
     @admin.display(description="quote")
     def quote_shown(self, obj: Citation) -> str:
@@ -80,6 +85,7 @@ class CitationInline(admin.TabularInline):
 
 class ManualCitationInline(admin.TabularInline):
     model = Citation
+    template = TABULAR
     form = ManualCitationForm
     formset = ManualCitationFormSet
     fields = ["segment", "start_char", "end_char"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponseRedirect
@@ -19,6 +18,7 @@ from ..models import Person
 from ..services.people import people_delete, person_merge, person_name
 from .forms import HTTPS_URLS, PersonForm
 from .guards import GuardedChangelist
+from .merging import MergePage, merge_selected
 
 
 class NameForm(forms.Form):
@@ -29,6 +29,20 @@ class NameForm(forms.Form):
     )
 
 
+PERSON_MERGE = MergePage(
+    noun="person",
+    plural="people",
+    intro="Choose the person to keep. The others are merged into them and "
+    "deleted: every segment they speak (and the citations on those segments) and "
+    "every episode credit move to the person kept.",
+    columns=[
+        ("Person", lambda p: p.name),
+        ("Placeholder", lambda p: "yes" if p.is_placeholder else "no"),
+        ("Segments", lambda p: p.segment_count),
+    ],
+)
+
+
 @admin.action(description="Merge selected people into one…", permissions=["change"])
 def merge_people(modeladmin, request, queryset):
     """Ask who survives (an intermediate page), then merge the others into them."""
@@ -37,38 +51,20 @@ def merge_people(modeladmin, request, queryset):
             "is_placeholder", "-segment_count", "name"
         )
     )
-    if len(people) < 2:
-        modeladmin.message_user(
-            request, "Select at least two people to merge.", messages.WARNING
+
+    def merge(survivor: Person, others: list[Person]) -> str:
+        return " ".join(
+            person_merge(source=other, target=survivor).summary() for other in others
         )
-        return None
-    chosen = request.POST.get("survivor")
-    if chosen and request.POST.get("post") == "yes":
-        survivor = next((p for p in people if str(p.pk) == chosen), None)
-        if survivor is None:
-            modeladmin.message_user(
-                request, "Choose one of the selected people to keep.", messages.ERROR
-            )
-            return None
-        moved = []
-        for other in people:
-            if other.pk != survivor.pk:
-                moved.append(person_merge(source=other, target=survivor).summary())
-        modeladmin.message_user(request, " ".join(moved), messages.SUCCESS)
-        return HttpResponseRedirect(
-            reverse("admin:glossary_person_change", args=[survivor.pk])
-        )
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": "Merge people",
-        "opts": modeladmin.opts,
-        "people": people,
-        "suggested": people[0],
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        "action": "merge_people",
-    }
-    request.current_app = modeladmin.admin_site.name
-    return TemplateResponse(request, "admin/glossary/person/merge.html", context)
+
+    return merge_selected(
+        modeladmin,
+        request,
+        people,
+        page=PERSON_MERGE,
+        action="merge_people",
+        merge=merge,
+    )
 
 
 @admin.register(Person)

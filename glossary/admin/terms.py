@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import (
     OuterRef,
@@ -21,8 +21,11 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.fields.json import KeyTextTransform
+from django.forms.utils import ErrorList
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV
@@ -31,8 +34,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from ..import_export import ImportFileLost, TermResource
 from ..linking.normalize import normalize_label
 from ..models import Alias, Citation, Episode, Term
-from ..rendering import render_markdown
+from ..selectors.citations import citation_count, cited_episode_count
 from ..selectors.curation import next_candidate, other_aliases
+from ..selectors.history import term_version
 from ..services.aliases import (
     alias_add,
     alias_delete,
@@ -61,9 +65,11 @@ from .actions import (
     reject_terms,
     send_to_draft,
 )
-from .display import TermColumns
+from .autocomplete import RelationAutocomplete, RelationAutocompleteView
+from .display import TermColumns, shown_definition
 from .filters import DefinitionFilter, EpisodeFilter
-from .forms import AliasInlineFormSet, ManualCitationFormSet, TermForm
+from .fold import fold_admin_urls
+from .forms import KEEP_MINE, AliasInlineFormSet, ManualCitationFormSet, TermForm
 from .guards import GuardedChangelist
 from .inlines import AliasInline, CitationInline, ManualCitationInline
 from .wikipedia import wikipedia_admin_urls
@@ -81,7 +87,7 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
         "status",
         "kind",
         "score_shown",
-        "frequency",
+        "citations_shown",
         "episode_count",
         "first_mention",
         "speakers",
@@ -89,6 +95,7 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
         "other_labels",
         "variant_of",
         "defined",
+        "fold_link",
     ]
     list_filter = ["status", EpisodeFilter, "kind", DefinitionFilter]
     search_fields = [
@@ -123,8 +130,8 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
             {
                 "fields": [
                     "short_definition",
-                    "definition",
-                    "definition_preview",
+                    # One line: the preview beside the Markdown it renders.
+                    ("definition", "definition_preview"),
                     "wikipedia_panel",
                     "wikipedia_title",
                 ],
@@ -153,7 +160,11 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
         return (
             super()
             .get_queryset(request)
-            .annotate(first_audio_url=Subquery(first_audio))
+            .annotate(
+                first_audio_url=Subquery(first_audio),
+                citation_count=citation_count(),
+                cited_episodes=cited_episode_count(),
+            )
             .prefetch_related(other_aliases())
         )
 
@@ -163,6 +174,16 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
         candidates come in turn (`services.extraction.review_order`)."""
         slug = request.GET.get(EpisodeFilter.parameter_name) or None
         return review_order(episode_slug=slug)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in ("related", "broader"):
+            object_id = (request.resolver_match.kwargs or {}).get("object_id", "")
+            kwargs["widget"] = RelationAutocomplete(
+                db_field,
+                self.admin_site,
+                exclude_id=int(object_id) if str(object_id).isdigit() else None,
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_inlines(self, request, obj):
         if obj is None:
@@ -178,8 +199,18 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
                 name=f"{opts.app_label}_{opts.model_name}_preview",
             )
         ]
-        # The term's Wikipedia page (glossary/admin/wikipedia.py).
-        urls += wikipedia_admin_urls(self)
+        urls.append(
+            path(
+                "relation-autocomplete/",
+                self.admin_site.admin_view(
+                    RelationAutocompleteView.as_view(admin_site=self.admin_site)
+                ),
+                name=f"{opts.app_label}_{opts.model_name}_relation_autocomplete",
+            )
+        )
+        # The term's Wikipedia page (glossary/admin/wikipedia.py) and a
+        # candidate's "Fold into…" (glossary/admin/fold.py).
+        urls += wikipedia_admin_urls(self) + fold_admin_urls(self)
         return urls + super().get_urls()
 
     # Saving: through the services only.
@@ -191,7 +222,13 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
             if "label" in form.changed_data and "slug" not in form.changed_data:
                 # The address follows a new label; the old one redirects.
                 fields.pop("slug", None)
-            term_update(term=obj, expected_version=data.get("version"), **fields)
+            revert = getattr(request, "kb_revert", None)
+            term_update(
+                term=obj,
+                expected_version=data.get("version"),
+                reason=f"Reverted to version {revert.version}" if revert else "",
+                **fields,
+            )
         else:
             copy_term_fields(term_create(**fields), obj)
 
@@ -283,9 +320,24 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
 
     def render_change_form(self, request, context, *args, **kwargs):
         form = context["adminform"].form
+        context["label_problems"] = [
+            *getattr(form, "label_problems", []),
+            *(
+                problem
+                for inline in context.get("inline_admin_formsets", [])
+                for problem in getattr(inline.formset, "label_problems", [])
+            ),
+        ]
         conflict = getattr(form, "conflict", None)
         if conflict:
             context["conflict"] = self._conflict_rows(form, conflict)
+            context["keep_mine"] = KEEP_MINE
+            # The panel says it all: no "Please correct the error below" and
+            # no second copy of it among the form's errors.
+            refused = form.errors.get(NON_FIELD_ERRORS)
+            context["errors"] = ErrorList(
+                [errors for errors in context["errors"] if errors is not refused]
+            )
         return super().render_change_form(request, context, *args, **kwargs)
 
     def _conflict_rows(self, form: TermForm, conflict: dict[str, Any]) -> dict:
@@ -308,6 +360,8 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
         return {**conflict, "rows": rows}
 
     def response_change(self, request, obj: Term) -> HttpResponse:
+        if getattr(request, "kb_revert", None) is not None:
+            return self._reverted(request, obj)
         if "_savenext" not in request.POST:
             return super().response_change(request, obj)
         following = next_candidate(obj)
@@ -328,10 +382,37 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
         )
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST" and str(object_id).isdigit():
+            # What the revert restores, read before it is saved, for the
+            # message on the term's page (`response_change`).
+            request.kb_revert = term_version(int(object_id), int(version_id))
         with transaction.atomic():
             return super().history_form_view(
                 request, object_id, version_id, extra_context
             )
+
+    def _reverted(self, request, obj: Term) -> HttpResponse:
+        version = request.kb_revert
+        restored = ", ".join(version.differs) if version.differs else "nothing differed"
+        self.message_user(
+            request,
+            format_html(
+                "Reverted “{}” to version {}, saved {} by {}. "
+                "Restored: {}. It is now version {}; "
+                '<a href="{}">the history</a> keeps the version it replaced.',
+                obj.label,
+                version.version,
+                timezone.localtime(version.saved_at).strftime("%Y-%m-%d %H:%M"),
+                version.saved_by,
+                restored,
+                obj.version,
+                reverse("admin:glossary_term_history", args=[obj.pk]),
+            ),
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(
+            reverse("admin:glossary_term_change", args=[obj.pk])
+        )
 
     def history_view(self, request, object_id, extra_context=None):
         labels = (
@@ -399,7 +480,9 @@ def _preview(request: HttpRequest, model_admin: TermAdmin) -> HttpResponse:
     ):
         raise PermissionDenied
     text = request.POST.get("text", "")
-    return HttpResponse(render_markdown(text), content_type="text/html; charset=utf-8")
+    term_id = request.POST.get("term", "")
+    html = shown_definition(text, term_id=int(term_id) if term_id.isdigit() else None)
+    return HttpResponse(html, content_type="text/html; charset=utf-8")
 
 
 @admin.register(Alias)

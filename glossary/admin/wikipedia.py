@@ -14,10 +14,12 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from ..models import Term, WikipediaArticle
+from ..services.terms import term_update
 from ..services.wikipedia import (
     term_copy_wikipedia_summary,
     term_fetch_wikipedia,
@@ -77,7 +79,23 @@ def term_wikipedia_view(
         if not model_admin.has_change_permission(request, term):
             raise PermissionDenied
         action = request.POST.get("action")
-        if action == "fetch":
+        if action in ("fetch", "choose"):
+            if action == "choose":
+                title = " ".join(request.POST.get("title", "").split())[:300]
+                version = _int_or_none(request.POST.get("version"))
+                if not title or version is None:
+                    return HttpResponseBadRequest("Choose an article.")
+                try:
+                    # The chosen article becomes the term's Wikipedia title,
+                    # so later fetches (and bulk enrichment) ask for it.
+                    term_update(
+                        term=term,
+                        expected_version=version,
+                        wikipedia_title=title,
+                    )
+                except ValidationError as error:
+                    messages.error(request, " ".join(error.messages))
+                    return redirect(here)
             article = term_fetch_wikipedia(term=term)
             if article.status == Status.FOUND:
                 text = f"Fetched “{article.title}” (revision {article.revision_id})."
@@ -86,6 +104,14 @@ def term_wikipedia_view(
             else:
                 text = article.message
             messages.add_message(request, STATUS_LEVELS[article.status], text)
+            choices = getattr(article, "choices", ())
+            if article.status == Status.DISAMBIGUATION and choices:
+                # Shown once, now: the page's list is not stored.
+                return TemplateResponse(
+                    request,
+                    "admin/glossary/term/wikipedia_fetch.html",
+                    _context(request, model_admin, term, choices=choices),
+                )
             return redirect(here)
         if action == "copy":
             try:
@@ -105,12 +131,26 @@ def term_wikipedia_view(
             return redirect(_page_url(model_admin, term, "change"))
         return HttpResponseBadRequest("Unknown action.")
 
+    return TemplateResponse(
+        request,
+        "admin/glossary/term/wikipedia_fetch.html",
+        _context(request, model_admin, term),
+    )
+
+
+def _context(
+    request: HttpRequest,
+    model_admin: admin.ModelAdmin,
+    term: Term,
+    *,
+    choices: tuple[str, ...] = (),
+) -> dict:
     article = WikipediaArticle.objects.filter(term=term).first()
     diff = None
     if article and article.previous_summary and article.summary:
         if article.previous_summary != article.summary:
             diff = word_diff(article.previous_summary, article.summary)
-    context = {
+    return {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
         "original": term,
@@ -125,12 +165,10 @@ def term_wikipedia_view(
         "attribution": attribution_html(article) if article and article.summary else "",
         "revision_url": revision_url(article) if article else "",
         "candidates": term_wikipedia_candidates(term),
+        "choices": choices,
         "can_change": model_admin.has_change_permission(request, term),
         "change_url": _page_url(model_admin, term, "change"),
     }
-    return TemplateResponse(
-        request, "admin/glossary/term/wikipedia_fetch.html", context
-    )
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -164,7 +202,10 @@ def wikipedia_panel(obj: Term | None) -> str:
                 '<a href="{}" target="_blank" rel="noopener">{}</a>{}',
                 article_url(article),
                 article.title,
-                format_html(" (fetched {:%Y-%m-%d %H:%M})", article.fetched_at)
+                format_html(
+                    " (fetched {})",
+                    timezone.localtime(article.fetched_at).strftime("%Y-%m-%d %H:%M"),
+                )
                 if article.fetched_at
                 else "",
             )

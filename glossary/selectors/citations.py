@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.db.models import F, QuerySet
+from django.db.models import F, OuterRef, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
 from ..models import Citation, Episode, Term
 from ..rendering import clock
-from .episodes import EPISODE_FIELDS
+from .episodes import EPISODE_FIELDS, count_of
 
 
 def newest_episode_first() -> tuple:
@@ -47,6 +48,20 @@ def citations() -> QuerySet[Citation]:
         )
         .order_by(*newest_episode_first())
     )
+
+
+def citation_count() -> Coalesce:
+    """A term's number of citations, as a column (`Term` querysets).
+
+    The one count of where a term was said: its concept page's "mentions",
+    the API's `citation_count`, the admin's "citations".
+    """
+    return count_of(Citation.objects.filter(term=OuterRef("pk")), "term")
+
+
+def cited_episode_count() -> Coalesce:
+    """The number of episodes that cite a term, as a column."""
+    return count_of(Citation.objects.filter(term=OuterRef("pk")), "term", "episode")
 
 
 def term_citations(term_id: int) -> QuerySet[Citation]:

@@ -25,8 +25,7 @@ from django.db.models import (
 from ..linking import normalize_label
 from ..models import Alias, Citation, Term, TermRedirect
 from ..search import search_concepts
-from .citations import citations
-from .episodes import count_of
+from .citations import citation_count, citations
 
 FEATURED_LIMIT = 10
 """Featured citations shown on a term; editors pick a handful."""
@@ -163,11 +162,7 @@ def term_detail(slug: str) -> Term | None:
         published_terms()
         .filter(slug=slug)
         .select_related("wikipedia")
-        .annotate(
-            citation_count=count_of(
-                Citation.objects.filter(term=OuterRef("pk")), "term"
-            )
-        )
+        .annotate(citation_count=citation_count())
         .prefetch_related(
             Prefetch("aliases", queryset=visible_aliases(), to_attr="visible_aliases"),
             *_neighbours("slug", "label"),

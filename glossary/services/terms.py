@@ -132,14 +132,18 @@ def term_create(
     return term
 
 
-def term_update(*, term: Term, expected_version: int, **fields: Any) -> Term:
+def term_update(
+    *, term: Term, expected_version: int, reason: str = "", **fields: Any
+) -> Term:
     """Save an editor's changes, unless someone else saved the term meanwhile.
 
     `expected_version` is the `Term.version` the editor loaded; the update
     claims the row with `UPDATE ... WHERE id = .. AND version = ..` and
     raises `TermConflict` when another save got there first. A new label
     renames the term (see `term_rename`); `related` and `broader` replace
-    the term's relations. `term` is updated in place and returned.
+    the term's relations. `term` is updated in place and returned. `reason`
+    is what the history says the edit was ("Reverted to version 3"); by
+    default, the fields it changed.
     """
     unknown = set(fields) - set(EDITABLE_TERM_FIELDS)
     if unknown:
@@ -163,10 +167,11 @@ def term_update(*, term: Term, expected_version: int, **fields: Any) -> Term:
         _stamp_publication(current, previous_status)
         current.full_clean(validate_unique=False, validate_constraints=False)
         # simple-history reads the reason from this attribute.
-        current._change_reason = _edit_reason(  # type: ignore[attr-defined]
+        edited = _edit_reason(
             [name for name, value in before.items() if getattr(current, name) != value],
             _relations_change(current, related, broader),
         )
+        current._change_reason = reason[:100] or edited  # type: ignore[attr-defined]
         current.save()
         if related is not None:
             current.related.set([t for t in related if t.pk != current.pk])

@@ -95,15 +95,19 @@ def term_fetch_wikipedia(
     """Look the term up on Wikipedia and record what was found, or why not.
 
     Never raises for Wikipedia's sake: every failure is a status with a
-    message on the returned article. `bulk` picks the patient client
-    (retries, backoff) when no `client` is given.
+    message on the returned article. For a disambiguation page the article
+    also carries `choices`, the titles the page lists (not stored). `bulk`
+    picks the patient client (retries, backoff) when no `client` is given.
     """
     if client is None:
         with make_client(bulk=bulk) as own_client:
             lookup = wikipedia_lookup_term(term=term, client=own_client)
     else:
         lookup = wikipedia_lookup_term(term=term, client=client)
-    return _record(term, lookup)
+    article = _record(term, lookup)
+    # Not stored: what a disambiguation page lists, for the editor to pick.
+    article.choices = lookup.choices  # type: ignore[attr-defined]
+    return article
 
 
 def _record(term: Term, lookup: Lookup) -> WikipediaArticle:

@@ -38,6 +38,8 @@ class Lookup:
     summary: str = ""
     redirected_from: str = ""
     from_cache: bool = False
+    choices: tuple[str, ...] = ()
+    """For a disambiguation page: the titles of the articles it lists."""
 
     @property
     def found(self) -> bool:
@@ -131,6 +133,7 @@ def parse_query(data: Any, *, requested: str, language: str = "en") -> Lookup:
     if "disambiguation" in (page.get("pageprops") or {}):
         return Lookup(
             **found,
+            choices=disambiguation_choices(str(page.get("extract") or "")),
             status=Status.DISAMBIGUATION,
             message=f"“{title}” is a disambiguation page on Wikipedia ({url}): "
             "set the term's Wikipedia title to the article you mean.",
@@ -142,6 +145,25 @@ def parse_query(data: Any, *, requested: str, language: str = "en") -> Lookup:
     if not summary:
         message = f"{message} The article has no introduction to use.".strip()
     return Lookup(**found, status=Status.FOUND, summary=summary, message=message)
+
+
+def disambiguation_choices(extract: str, *, limit: int = 20) -> tuple[str, ...]:
+    """The article titles a disambiguation page's plain-text introduction lists.
+
+    TextExtracts gives each entry a line of its own, "Meta Platforms, an
+    American technology company": the title is what comes before the first
+    comma. The opening line ("Meta most commonly refers to:") and headings
+    ending in a colon are not entries.
+    """
+    titles: list[str] = []
+    for line in extract.splitlines()[1:]:
+        line = line.strip()
+        if not line or line.endswith(":") or ", " not in line:
+            continue
+        title = line.split(", ", 1)[0].strip()
+        if title and len(title) <= 120 and title not in titles:
+            titles.append(title)
+    return tuple(titles[:limit])
 
 
 def _int_or_none(value: Any) -> int | None:

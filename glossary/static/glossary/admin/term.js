@@ -16,7 +16,8 @@
     let timer = null;
     let sent = 0;
     function render() {
-      const body = new URLSearchParams({ text: source.value });
+      // The term's id: the page leaves its own label unlinked, as here.
+      const body = new URLSearchParams({ text: source.value, term: preview.dataset.term || "" });
       const number = ++sent;
       fetch(preview.dataset.previewUrl, {
         method: "POST",
