@@ -21,6 +21,12 @@ episode page. Targets (issue 13): flat cost per episode, the 300-episode
 import under 10 minutes on this 2-core machine, each page under 200 ms with
 a query count that does not grow with the show.
 
+`--pages-only` times the three pages again on the database a previous run
+left, without importing anything: the quick loop while working on a page.
+Each page's time is the median wall time of five requests and, beside it,
+their median CPU time in this process (the part the machine's load does not
+inflate; the database's own time is not in it).
+
 Uses its own database (`KB_BENCH_DATABASE_URL`, default
 `postgres://postgres@127.0.0.1:5432/kb_bench_show`).
 """
@@ -149,39 +155,95 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def page(client, url: str, repeat: int = 5) -> tuple[float, int]:
-    """Median milliseconds and the query count of GET `url`."""
+def page(client, url: str, repeat: int = 5) -> tuple[float, float, int]:
+    """Median wall and CPU milliseconds and the query count of GET `url`."""
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
-    times, queries = [], 0
+    times, cpu, queries = [], [], 0
     for _ in range(repeat):
         # The import filled DEBUG's query log (9,000 at most); counting on a
         # full log would say 0.
         reset_queries()
         with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+            started, used = time.perf_counter(), time.process_time()
             response = client.get(url, HTTP_HOST="localhost")
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - used) * 1000)
         assert response.status_code == 200, (url, response.status_code)
         queries = len(captured)
-    return statistics.median(times), queries
+    return statistics.median(times), statistics.median(cpu), queries
+
+
+PAGES = ("review queue", "concept page", "episode page")
+
+
+def time_pages(client, term_slug: str) -> list[tuple[float, float, int]]:
+    """The review queue, the concept cited in every episode, the newest episode."""
+    from django.core.cache import cache
+
+    from glossary.models import Episode
+
+    cache.clear()
+    newest = Episode.objects.order_by("-number").first()
+    urls = [
+        "/admin/glossary/term/?status__exact=candidate",
+        f"/concepts/{term_slug}/",
+        f"/episodes/{newest.slug}/",
+    ]
+    for url in urls:  # the linker and templates are built once per process
+        client.get(url, HTTP_HOST="localhost")
+    return [page(client, url) for url in urls]
+
+
+def pages_only() -> int:
+    """Time the pages on the database a previous full run left."""
+    os.environ["DATABASE_URL"] = os.environ.get(
+        "KB_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kb_bench_show"
+    )
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
+    os.environ.setdefault("DEBUG", "1")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from glossary.models import Episode, Term
+
+    term = Term.objects.filter(label="supply chain").first()
+    if term is None:
+        raise SystemExit("no show in the bench database: run without --pages-only")
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="bench"))
+    print(f"{Episode.objects.count()} episodes; load average {os.getloadavg()[0]:.1f}")
+    for name, (ms, cpu, queries) in zip(
+        PAGES, time_pages(client, term.slug), strict=True
+    ):
+        print(f"{name:>12}: {ms:4.0f} ms wall, {cpu:4.0f} ms CPU, {queries} queries")
+    return 0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="50,100,200,300")
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="time the pages on the database the last run left; import nothing",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
     os.environ.pop("REDIS_URL", None)  # the bench's cache stays in-process
+    if args.pages_only:
+        return pages_only()
     logging.getLogger("httpx").setLevel(logging.WARNING)  # a line a request
     from bench._database import fresh_database
 
     fresh_database("postgres://postgres@127.0.0.1:5432/kb_bench_show")
 
     from django.contrib.auth import get_user_model
-    from django.core.cache import cache
     from django.test import Client
 
     from glossary.models import Episode, Term
@@ -238,13 +300,7 @@ def main() -> int:
             refresh = time.perf_counter() - started
             done = size
 
-            cache.clear()
-            newest = Episode.objects.order_by("-number").first()
-            timings = [
-                page(client, "/admin/glossary/term/?status__exact=candidate"),
-                page(client, f"/concepts/{Term.objects.get(pk=term.pk).slug}/"),
-                page(client, f"/episodes/{newest.slug}/"),
-            ]
+            timings = time_pages(client, Term.objects.get(pk=term.pk).slug)
             print(
                 f"{size:>4} {new:>4} {spent['created'] / new:>11.3f} "
                 f"{1000 * spent['unchanged'] / max(size - new, 1):>9.1f} "
@@ -252,7 +308,7 @@ def main() -> int:
                 f"{refresh / size:>12.3f} {peak_mb():>8.0f} | "
                 + " ".join(
                     f"{ms:>{w - 5}.0f} ({q:>2})"
-                    for (ms, q), w in zip(timings, (12, 14, 14), strict=True)
+                    for (ms, _cpu, q), w in zip(timings, (12, 14, 14), strict=True)
                 )
             )
         print(
