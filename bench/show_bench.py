@@ -15,7 +15,9 @@ episodes already in are answered 304, only the new ones download; "import
 s/ep" is the time of a new episode's item, "304 ms/ep" of an old one's); then
 candidates are extracted and citations refreshed over the whole show. It
 prints, per size: time per newly imported episode, extraction and refresh
-time per episode, the process's peak memory (RSS), and the time and query
+time per episode, the peak memory (RSS) of the extraction, run in a process
+of its own so that its peak is its own, and of this process (the imports
+and the refreshes), and the time and query
 count of the review queue, the concept page cited in every episode and an
 episode page. Targets (issue 13): flat cost per episode, the 300-episode
 import under 10 minutes on this 2-core machine, each page under 200 ms with
@@ -34,10 +36,12 @@ Uses its own database (`KB_BENCH_DATABASE_URL`, default
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import resource
 import statistics
+import subprocess
 import sys
 import time
 from datetime import date, timedelta
@@ -196,8 +200,8 @@ def time_pages(client, term_slug: str) -> list[tuple[float, float, int]]:
     return [page(client, url) for url in urls]
 
 
-def pages_only() -> int:
-    """Time the pages on the database a previous full run left."""
+def existing_database() -> None:
+    """Django on the database a previous run left (`KB_BENCH_DATABASE_URL`)."""
     os.environ["DATABASE_URL"] = os.environ.get(
         "KB_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kb_bench_show"
     )
@@ -206,6 +210,37 @@ def pages_only() -> int:
     import django
 
     django.setup()
+
+
+def extract_only() -> int:
+    """Extract candidates over the whole show; print seconds and peak RSS."""
+    existing_database()
+    from glossary.services.extraction import terms_propose_candidates
+
+    started = time.perf_counter()
+    terms_propose_candidates()
+    took = time.perf_counter() - started
+    print(json.dumps({"seconds": took, "peak_mb": peak_mb()}))
+    return 0
+
+
+def extract_apart() -> tuple[float, float]:
+    """`extract_only` in a fresh process: (seconds, peak MB)."""
+    env = {**os.environ, "KB_BENCH_DATABASE_URL": os.environ["DATABASE_URL"]}
+    done = subprocess.run(
+        [sys.executable, __file__, "--extract-only"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    return answer["seconds"], answer["peak_mb"]
+
+
+def pages_only() -> int:
+    """Time the pages on the database a previous full run left."""
+    existing_database()
     from django.contrib.auth import get_user_model
     from django.test import Client
 
@@ -232,12 +267,19 @@ def main() -> int:
         action="store_true",
         help="time the pages on the database the last run left; import nothing",
     )
+    parser.add_argument(
+        "--extract-only",
+        action="store_true",
+        help="extract candidates over the last run's show; print time and peak RSS",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
     os.environ.pop("REDIS_URL", None)  # the bench's cache stays in-process
     if args.pages_only:
         return pages_only()
+    if args.extract_only:
+        return extract_only()
     logging.getLogger("httpx").setLevel(logging.WARNING)  # a line a request
     from bench._database import fresh_database
 
@@ -248,7 +290,6 @@ def main() -> int:
 
     from glossary.models import Episode, Term
     from glossary.services.citations import citations_refresh
-    from glossary.services.extraction import terms_propose_candidates
     from glossary.services.feed_import import show_import_feed
     from glossary.services.terms import term_create, terms_publish
 
@@ -269,7 +310,7 @@ def main() -> int:
         )
         print(
             f"{'size':>4} {'new':>4} {'import s/ep':>11} {'304 ms/ep':>9} "
-            f"{'extract s/ep':>12} "
+            f"{'extract s/ep':>12} {'extract MB':>10} "
             f"{'refresh s/ep':>12} {'peak MB':>8} | {'queue ms (q)':>12} "
             f"{'concept ms (q)':>14} {'episode ms (q)':>14}"
         )
@@ -292,9 +333,7 @@ def main() -> int:
             new = result.counts().get("created", 0)
             assert new == size - done, result.counts()
             episodes = list(Episode.objects.all())
-            started = time.perf_counter()
-            terms_propose_candidates(episodes=episodes)
-            extract = time.perf_counter() - started
+            extract, extract_mb = extract_apart()
             started = time.perf_counter()
             citations_refresh(episodes=episodes)
             refresh = time.perf_counter() - started
@@ -304,7 +343,7 @@ def main() -> int:
             print(
                 f"{size:>4} {new:>4} {spent['created'] / new:>11.3f} "
                 f"{1000 * spent['unchanged'] / max(size - new, 1):>9.1f} "
-                f"{extract / size:>12.3f} "
+                f"{extract / size:>12.3f} {extract_mb:>10.0f} "
                 f"{refresh / size:>12.3f} {peak_mb():>8.0f} | "
                 + " ".join(
                     f"{ms:>{w - 5}.0f} ({q:>2})"
