@@ -312,6 +312,9 @@ LOGGING = {
 
 # kb's own settings.
 KB_SHOW_NAME = env.str("KB_SHOW_NAME", "The Retort")
+# The site's name when kb holds several shows (or always, when set); one show
+# names the site itself (glossary/context_processors.py).
+KB_SITE_NAME = env.str("KB_SITE_NAME", "")
 KB_TRANSCRIPT_MAX_BYTES = env.int("KB_TRANSCRIPT_MAX_BYTES", 20 * 1024 * 1024)
 # How long rendered API bodies are reused (keyed by their ETag).
 KB_API_CACHE_SECONDS = env.int("KB_API_CACHE_SECONDS", 300)
