@@ -281,6 +281,9 @@ def main() -> int:
     if args.extract_only:
         return extract_only()
     logging.getLogger("httpx").setLevel(logging.WARNING)  # a line a request
+    # The show's host is this machine's loopback (kb fetches only from public
+    # addresses unless told otherwise).
+    os.environ.setdefault("KB_FETCH_ALLOWED_NETWORKS", "127.0.0.1/32")
     from bench._database import fresh_database
 
     fresh_database("postgres://postgres@127.0.0.1:5432/kb_bench_show")

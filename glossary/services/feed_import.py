@@ -145,6 +145,7 @@ def fetch_limits() -> FetchLimits:
         timeout=settings.KB_FETCH_TIMEOUT_SECONDS,
         max_redirects=settings.KB_FETCH_MAX_REDIRECTS,
         user_agent=settings.KB_FETCH_USER_AGENT,
+        allowed_networks=tuple(settings.KB_FETCH_ALLOWED_NETWORKS),
     )
 
 
