@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from .selectors.shows import SHOW_TITLES_READ, show_titles
 
@@ -37,5 +38,10 @@ def shows_name() -> str:
     return f"{', '.join(titles[:-1])} and {titles[-1]}"
 
 
-def site(request: HttpRequest) -> dict[str, str]:
-    return {"site_name": site_name(), "show_name": shows_name()}
+def site(request: HttpRequest) -> dict[str, SimpleLazyObject]:
+    # Read when a template says them, once a request: a page that names no
+    # show (the API's docs) reads nothing.
+    return {
+        "site_name": SimpleLazyObject(site_name),
+        "show_name": SimpleLazyObject(shows_name),
+    }
