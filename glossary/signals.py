@@ -24,6 +24,8 @@ def glossary_changed(**kwargs) -> None:
 def shows_changed(**kwargs) -> None:
     """Pages name the shows (`context_processors`): forget the cached titles
     now, and again once the change is committed, so no request in between
-    keeps the old ones."""
+    keeps the old ones; and move the glossary version, whose ETags the API's
+    glossary document (named after the shows) is cached by."""
     forget_show_titles()
     transaction.on_commit(forget_show_titles)
+    transaction.on_commit(GlossaryVersion.objects.bump)

@@ -5,6 +5,7 @@ import re
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
+from glossary.models import GlossaryVersion
 from tests.factories import cite_everywhere, make_episode, make_show, make_term
 
 
@@ -73,3 +74,9 @@ class SiteNameTests(TestCase):
         self.client.get("/concepts/")
         with self.assertNumQueries(2):
             self.client.get("/concepts/")
+
+    def test_a_new_show_moves_the_glossary_version_the_api_caches_by(self):
+        before = GlossaryVersion.objects.current()
+        with self.captureOnCommitCallbacks(execute=True):
+            make_show("Go Time")
+        assert GlossaryVersion.objects.current() != before
