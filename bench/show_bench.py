@@ -15,11 +15,19 @@ episodes already in are answered 304, only the new ones download; "import
 s/ep" is the time of a new episode's item, "304 ms/ep" of an old one's); then
 candidates are extracted and citations refreshed over the whole show. It
 prints, per size: time per newly imported episode, extraction and refresh
-time per episode, the process's peak memory (RSS), and the time and query
+time per episode, the peak memory (RSS) of the extraction, run in a process
+of its own so that its peak is its own, and of this process (the imports
+and the refreshes), and the time and query
 count of the review queue, the concept page cited in every episode and an
 episode page. Targets (issue 13): flat cost per episode, the 300-episode
 import under 10 minutes on this 2-core machine, each page under 200 ms with
 a query count that does not grow with the show.
+
+`--pages-only` times the three pages again on the database a previous run
+left, without importing anything: the quick loop while working on a page.
+Each page's time is the median wall time of five requests and, beside it,
+their median CPU time in this process (the part the machine's load does not
+inflate; the database's own time is not in it).
 
 Uses its own database (`KB_BENCH_DATABASE_URL`, default
 `postgres://postgres@127.0.0.1:5432/kb_bench_show`).
@@ -28,10 +36,12 @@ Uses its own database (`KB_BENCH_DATABASE_URL`, default
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import resource
 import statistics
+import subprocess
 import sys
 import time
 from datetime import date, timedelta
@@ -149,44 +159,140 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def page(client, url: str, repeat: int = 5) -> tuple[float, int]:
-    """Median milliseconds and the query count of GET `url`."""
+def page(client, url: str, repeat: int = 5) -> tuple[float, float, int]:
+    """Median wall and CPU milliseconds and the query count of GET `url`."""
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
-    times, queries = [], 0
+    times, cpu, queries = [], [], 0
     for _ in range(repeat):
         # The import filled DEBUG's query log (9,000 at most); counting on a
         # full log would say 0.
         reset_queries()
         with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+            started, used = time.perf_counter(), time.process_time()
             response = client.get(url, HTTP_HOST="localhost")
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - used) * 1000)
         assert response.status_code == 200, (url, response.status_code)
         queries = len(captured)
-    return statistics.median(times), queries
+    return statistics.median(times), statistics.median(cpu), queries
+
+
+PAGES = ("review queue", "concept page", "episode page")
+
+
+def time_pages(client, term_slug: str) -> list[tuple[float, float, int]]:
+    """The review queue, the concept cited in every episode, the newest episode."""
+    from django.core.cache import cache
+
+    from glossary.models import Episode
+
+    cache.clear()
+    newest = Episode.objects.order_by("-number").first()
+    urls = [
+        "/admin/glossary/term/?status__exact=candidate",
+        f"/concepts/{term_slug}/",
+        f"/episodes/{newest.slug}/",
+    ]
+    for url in urls:  # the linker and templates are built once per process
+        client.get(url, HTTP_HOST="localhost")
+    return [page(client, url) for url in urls]
+
+
+def existing_database() -> None:
+    """Django on the database a previous run left (`KB_BENCH_DATABASE_URL`)."""
+    os.environ["DATABASE_URL"] = os.environ.get(
+        "KB_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kb_bench_show"
+    )
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
+    os.environ.setdefault("DEBUG", "1")
+    import django
+
+    django.setup()
+
+
+def extract_only() -> int:
+    """Extract candidates over the whole show; print seconds and peak RSS."""
+    existing_database()
+    from glossary.services.extraction import terms_propose_candidates
+
+    started = time.perf_counter()
+    terms_propose_candidates()
+    took = time.perf_counter() - started
+    print(json.dumps({"seconds": took, "peak_mb": peak_mb()}))
+    return 0
+
+
+def extract_apart() -> tuple[float, float]:
+    """`extract_only` in a fresh process: (seconds, peak MB)."""
+    env = {**os.environ, "KB_BENCH_DATABASE_URL": os.environ["DATABASE_URL"]}
+    done = subprocess.run(
+        [sys.executable, __file__, "--extract-only"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    return answer["seconds"], answer["peak_mb"]
+
+
+def pages_only() -> int:
+    """Time the pages on the database a previous full run left."""
+    existing_database()
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from glossary.models import Episode, Term
+
+    term = Term.objects.filter(label="supply chain").first()
+    if term is None:
+        raise SystemExit("no show in the bench database: run without --pages-only")
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="bench"))
+    print(f"{Episode.objects.count()} episodes; load average {os.getloadavg()[0]:.1f}")
+    for name, (ms, cpu, queries) in zip(
+        PAGES, time_pages(client, term.slug), strict=True
+    ):
+        print(f"{name:>12}: {ms:4.0f} ms wall, {cpu:4.0f} ms CPU, {queries} queries")
+    return 0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="50,100,200,300")
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="time the pages on the database the last run left; import nothing",
+    )
+    parser.add_argument(
+        "--extract-only",
+        action="store_true",
+        help="extract candidates over the last run's show; print time and peak RSS",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
     os.environ.pop("REDIS_URL", None)  # the bench's cache stays in-process
+    if args.pages_only:
+        return pages_only()
+    if args.extract_only:
+        return extract_only()
     logging.getLogger("httpx").setLevel(logging.WARNING)  # a line a request
+    # The show's host is this machine's loopback (kb fetches only from public
+    # addresses unless told otherwise).
+    os.environ.setdefault("KB_FETCH_ALLOWED_NETWORKS", "127.0.0.1/32")
     from bench._database import fresh_database
 
     fresh_database("postgres://postgres@127.0.0.1:5432/kb_bench_show")
 
     from django.contrib.auth import get_user_model
-    from django.core.cache import cache
     from django.test import Client
 
     from glossary.models import Episode, Term
     from glossary.services.citations import citations_refresh
-    from glossary.services.extraction import terms_propose_candidates
     from glossary.services.feed_import import show_import_feed
     from glossary.services.terms import term_create, terms_publish
 
@@ -207,7 +313,7 @@ def main() -> int:
         )
         print(
             f"{'size':>4} {'new':>4} {'import s/ep':>11} {'304 ms/ep':>9} "
-            f"{'extract s/ep':>12} "
+            f"{'extract s/ep':>12} {'extract MB':>10} "
             f"{'refresh s/ep':>12} {'peak MB':>8} | {'queue ms (q)':>12} "
             f"{'concept ms (q)':>14} {'episode ms (q)':>14}"
         )
@@ -230,29 +336,21 @@ def main() -> int:
             new = result.counts().get("created", 0)
             assert new == size - done, result.counts()
             episodes = list(Episode.objects.all())
-            started = time.perf_counter()
-            terms_propose_candidates(episodes=episodes)
-            extract = time.perf_counter() - started
+            extract, extract_mb = extract_apart()
             started = time.perf_counter()
             citations_refresh(episodes=episodes)
             refresh = time.perf_counter() - started
             done = size
 
-            cache.clear()
-            newest = Episode.objects.order_by("-number").first()
-            timings = [
-                page(client, "/admin/glossary/term/?status__exact=candidate"),
-                page(client, f"/concepts/{Term.objects.get(pk=term.pk).slug}/"),
-                page(client, f"/episodes/{newest.slug}/"),
-            ]
+            timings = time_pages(client, Term.objects.get(pk=term.pk).slug)
             print(
                 f"{size:>4} {new:>4} {spent['created'] / new:>11.3f} "
                 f"{1000 * spent['unchanged'] / max(size - new, 1):>9.1f} "
-                f"{extract / size:>12.3f} "
+                f"{extract / size:>12.3f} {extract_mb:>10.0f} "
                 f"{refresh / size:>12.3f} {peak_mb():>8.0f} | "
                 + " ".join(
                     f"{ms:>{w - 5}.0f} ({q:>2})"
-                    for (ms, q), w in zip(timings, (12, 14, 14), strict=True)
+                    for (ms, _cpu, q), w in zip(timings, (12, 14, 14), strict=True)
                 )
             )
         print(

@@ -576,6 +576,11 @@ class CandidateScore(models.Model):
                 condition=Q(rank__gte=1), name="candidate_score_rank_positive"
             ),
         ]
+        # The review queue orders every candidate by its best rank: read from
+        # this index alone, without visiting the rows.
+        indexes = [
+            models.Index(fields=["term", "rank"], name="candidate_score_term_rank")
+        ]
 
     def __str__(self) -> str:
         return f"{self.term} #{self.rank} in {self.episode}"

@@ -7,7 +7,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Alias, GlossaryVersion, Term, TermRedirect
+from .models import Alias, GlossaryVersion, Show, Term, TermRedirect
+from .selectors.shows import forget_show_titles
 
 
 @receiver([post_save, post_delete], sender=Term)
@@ -16,4 +17,15 @@ from .models import Alias, GlossaryVersion, Term, TermRedirect
 @receiver(m2m_changed, sender=Term.related.through)
 @receiver(m2m_changed, sender=Term.broader.through)
 def glossary_changed(**kwargs) -> None:
+    transaction.on_commit(GlossaryVersion.objects.bump)
+
+
+@receiver([post_save, post_delete], sender=Show)
+def shows_changed(**kwargs) -> None:
+    """Pages name the shows (`context_processors`): forget the cached titles
+    now, and again once the change is committed, so no request in between
+    keeps the old ones; and move the glossary version, whose ETags the API's
+    glossary document (named after the shows) is cached by."""
+    forget_show_titles()
+    transaction.on_commit(forget_show_titles)
     transaction.on_commit(GlossaryVersion.objects.bump)

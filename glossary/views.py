@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+from django.core.paginator import InvalidPage
 from django.http import (
     Http404,
     HttpRequest,
@@ -102,7 +103,11 @@ def concept_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def concept_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A concept's page (7 queries); an old slug answers with a 301."""
+    """A concept's page (8 queries); an old slug answers with a 301.
+
+    Its mentions come `EPISODES_PER_PAGE` episodes at a time (`?page=2`); a
+    page that is not there is a 404.
+    """
     term = concept_for_page(slug)
     if term is None:
         current = term_redirect(slug)
@@ -112,12 +117,17 @@ def concept_detail(request: HttpRequest, slug: str) -> HttpResponse:
             )
         return _concept_not_found(request, slug)
 
+    try:
+        mentions = concept_citations(term, page=request.GET.get("page", 1))
+    except InvalidPage:
+        raise Http404("No such page of mentions.") from None
     glossary = current_glossary()
     definition_html = _linked_definition(term, glossary)
     wikipedia = WikipediaArticle.shown_for(term)
-    mentions = concept_citations(term)
     episode_url = slug_urls("episode-detail")
     url = request.build_absolute_uri(term.get_absolute_url())
+    page = mentions.page
+    page_url = f"{url}?page={page.number}" if page.number > 1 else url
     plain = html.unescape(strip_tags(definition_html))
     description = term.short_definition or Truncator(" ".join(plain.split())).chars(200)
     return render(
@@ -130,10 +140,12 @@ def concept_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "attribution": attribution_html(wikipedia) if wikipedia else "",
             "wikipedia_url": article_url(wikipedia) if wikipedia else "",
             "mentions": [
-                (group, episode_url(group.episode.slug)) for group in mentions
+                (group, episode_url(group.episode.slug)) for group in mentions.groups
             ],
-            "mention_count": sum(group.total for group in mentions),
-            "canonical_url": url,
+            "mention_count": mentions.mentions,
+            "episode_count": mentions.episodes,
+            "page": page,
+            "canonical_url": page_url,
             "description": description,
             "json_ld": jsonld.script_json(
                 jsonld.defined_term(

@@ -15,7 +15,7 @@ from environs import validate
 
 from kb.env import BASE_DIR, env
 from kb.logs import JSON_FORMATTER
-from kb.net import trusted_networks
+from kb.net import parse_networks, trusted_networks
 
 DEBUG = env.bool("DEBUG", False)
 
@@ -312,6 +312,9 @@ LOGGING = {
 
 # kb's own settings.
 KB_SHOW_NAME = env.str("KB_SHOW_NAME", "The Retort")
+# The site's name when kb holds several shows (or always, when set); one show
+# names the site itself (glossary/context_processors.py).
+KB_SITE_NAME = env.str("KB_SITE_NAME", "")
 KB_TRANSCRIPT_MAX_BYTES = env.int("KB_TRANSCRIPT_MAX_BYTES", 20 * 1024 * 1024)
 # How long rendered API bodies are reused (keyed by their ETag).
 KB_API_CACHE_SECONDS = env.int("KB_API_CACHE_SECONDS", 300)
@@ -340,6 +343,10 @@ KB_FEED_MAX_BYTES = env.int("KB_FEED_MAX_BYTES", 20 * 1024 * 1024)
 KB_FEED_MAX_ITEMS = env.int("KB_FEED_MAX_ITEMS", 5000)
 KB_FETCH_TIMEOUT_SECONDS = env.float("KB_FETCH_TIMEOUT_SECONDS", 20.0)
 KB_FETCH_MAX_REDIRECTS = env.int("KB_FETCH_MAX_REDIRECTS", 5)
+# Internal networks feeds may be fetched from all the same (kb/net.py): none by
+# default; "127.0.0.1/32" for a feed served on this machine.
+KB_FETCH_ALLOWED_NETWORKS = env.names("KB_FETCH_ALLOWED_NETWORKS", "")
+parse_networks(tuple(KB_FETCH_ALLOWED_NETWORKS), "KB_FETCH_ALLOWED_NETWORKS")
 KB_FETCH_USER_AGENT = env.str(
     "KB_FETCH_USER_AGENT",
     "kb/0.1 podcast glossary feed importer (https://github.com/kb-glossary/kb)",

@@ -65,3 +65,13 @@ def _no_search_index_from_another_test():
 
     index.forget()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _no_show_titles_from_another_test():
+    """Pages name the shows of this test's data, not those a rolled-back test
+    left in the cache."""
+    from glossary.selectors.shows import forget_show_titles
+
+    forget_show_titles()
+    yield

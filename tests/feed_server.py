@@ -3,7 +3,9 @@
 It answers as a podcast host does: content types by extension, an ETag per
 body and 304 to a matching If-None-Match, so conditional requests are
 tested for real. `{{BASE}}` in served files becomes the server's address.
-Tests change or break files through `overrides` and read `requests`.
+Tests change or break files through `overrides`, send a path elsewhere with
+`redirects` (a 302), and read `requests`. `host` is any loopback address
+(127.0.0.2 stands for a machine on the private network).
 """
 
 from __future__ import annotations
@@ -27,15 +29,25 @@ TYPES = {
 class FeedServer:
     """Serve `root` on 127.0.0.1, an OS-chosen port, in a background thread."""
 
-    def __init__(self, root: Path = FEEDS) -> None:
+    def __init__(self, root: Path = FEEDS, host: str = "127.0.0.1") -> None:
         self.root = root
         # path -> (status, content type, body); replaces the file's answer.
         self.overrides: dict[str, tuple[int, str, bytes]] = {}
+        # path -> URL it redirects to (302 Found).
+        self.redirects: dict[str, str] = {}
         self.requests: list[tuple[str, int]] = []  # (path, status) per request
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                target = server.redirects.get(self.path.split("?", 1)[0].lstrip("/"))
+                if target is not None:
+                    server.requests.append((self.path, 302))
+                    self.send_response(302)
+                    self.send_header("Location", target)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 status, kind, body = server.answer(self.path)
                 etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
                 if status == 200 and self.headers.get("If-None-Match") == etag:
@@ -52,8 +64,8 @@ class FeedServer:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.httpd = ThreadingHTTPServer((host, 0), Handler)
+        self.base = f"http://{host}:{self.httpd.server_address[1]}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def answer(self, path: str) -> tuple[int, str, bytes]:

@@ -17,6 +17,9 @@ AXES_ENABLED = False
 # The test client speaks plain HTTP; the redirect to HTTPS is tested on its own.
 SECURE_SSL_REDIRECT = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# The tests' feed host (tests/feed_server.py) listens on 127.0.0.1; every other
+# internal address stays refused (tests/test_feeds_addresses.py).
+KB_FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]
 # Hashed static names need `collectstatic` first; tests read the sources.
 STORAGES = {
     **STORAGES,  # noqa: F405

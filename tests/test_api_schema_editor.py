@@ -3,7 +3,7 @@
 `test_api_schema.py` calls every operation anonymously; here every call
 carries an editor's `Authorization: Token`, so the upload's multipart body
 is generated and goes past authentication to the permission check, the
-form and the parsers (an editor may update an episode, not create one).
+form and the parsers (an editor may create and update episodes).
 No answer may be a 5xx or stray from the schema.
 """
 

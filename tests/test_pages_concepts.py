@@ -8,14 +8,18 @@ shared with the episode and search page tests.
 import itertools
 import json
 import re
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 from django.test import TestCase
 
 from glossary.models import Alias, Citation, Term, TermRedirect, WikipediaArticle
+from glossary.selectors.citations import EPISODES_PER_PAGE
 from glossary.services.citations import citations_refresh
 
 from .factories import (
+    cite_everywhere,
+    make_episode,
     make_redirect,
     make_term,
     make_wikipedia,
@@ -348,9 +352,9 @@ class ConceptPageTests(TestCase):
 
     def test_runs_a_fixed_number_of_queries(self):
         self.client.get("/concepts/language-model/")
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(8):
             self.client.get("/concepts/foundation-model/")
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(8):
             self.client.get("/concepts/open-source/")
         for n in range(5):
             other = make_term(f"Neighbour {n}", short_definition="Near.")
@@ -359,9 +363,76 @@ class ConceptPageTests(TestCase):
             Alias.objects.create(term=self.g.open_source, label=f"OS{n}")
         new_glossary_version()
         self.client.get("/concepts/open-source/")
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(8):
             response = self.client.get("/concepts/open-source/")
         assert response.content.decode().count("Neighbour 4") == 2
+
+
+class ConceptPageAcrossManyEpisodesTests(TestCase):
+    """A concept said in more episodes than one page lists."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.term = make_term("Supply chain", short_definition="Where code comes from.")
+        cls.episodes = []
+        for n in range(1, EPISODES_PER_PAGE + 6):
+            episode = make_episode(
+                f"Week {n}",
+                number=n,
+                published_on=date(2024, 1, 1) + timedelta(days=7 * n),
+                segments=[
+                    ("Host", 0.0, "Hello."),
+                    ("Host", 60.0, "The supply chain again, and the supply chain."),
+                ],
+            )
+            cite_everywhere(cls.term, episode, "supply chain")
+            cls.episodes.append(episode)
+        new_glossary_version()
+
+    def get(self, query=""):
+        response = self.client.get(f"/concepts/supply-chain/{query}")
+        assert response.status_code == 200
+        return response.content.decode()
+
+    def titles(self, html):
+        return re.findall(r'<h3 id="episode-\d+"><a href="[^"]*">([^<]*)</a>', html)
+
+    def test_lists_the_newest_episodes_first_one_page_at_a_time(self):
+        newest = [f"Week {n}" for n in range(EPISODES_PER_PAGE + 5, 5, -1)]
+        assert self.titles(self.get()) == newest
+
+    def test_lists_the_older_episodes_on_the_next_page(self):
+        assert self.titles(self.get("?page=2")) == [
+            f"Week {n}" for n in range(5, 0, -1)
+        ]
+
+    def test_counts_every_mention_and_episode_on_every_page(self):
+        episodes = EPISODES_PER_PAGE + 5
+        for html in (self.get(), self.get("?page=2")):
+            assert f"{2 * episodes} mentions in {episodes} episodes" in html
+
+    def test_links_the_pages_to_each_other(self):
+        first, second = self.get(), self.get("?page=2")
+        assert 'rel="next" href="/concepts/supply-chain/?page=2"' in first
+        assert 'rel="prev"' not in first
+        assert 'rel="prev" href="/concepts/supply-chain/"' in second
+        assert 'rel="next"' not in second
+
+    def test_gives_each_page_its_own_canonical_url(self):
+        assert (
+            '<link rel="canonical" href="http://testserver/concepts/supply-chain/?page=2">'
+            in self.get("?page=2")
+        )
+
+    def test_a_page_past_the_last_or_not_a_number_is_not_found(self):
+        for page in ("3", "0", "two", ""):
+            response = self.client.get(f"/concepts/supply-chain/?page={page}")
+            assert response.status_code == 404, page
+
+    def test_runs_the_same_queries_on_a_later_page(self):
+        self.get()
+        with self.assertNumQueries(8):
+            self.get("?page=2")
 
 
 class SitemapTests(TestCase):

@@ -18,9 +18,9 @@ from tests.test_api_terms import ApiTestCase
 CONVERSATION = FIXTURES / "transcripts" / "conversation.vtt"
 ROLES = ["anonymous", "user", "staff", "editor", "superuser"]
 
-# What each role gets from each write: the Editor group may change episodes
-# (a new transcript for one) but not add them, as in the admin.
-CREATE = {"anonymous": 401, "user": 403, "staff": 403, "editor": 403, "superuser": 201}
+# What each role gets from each write: the Editor group may add episodes and
+# change them (a new transcript for one), not delete them, as in the admin.
+CREATE = {"anonymous": 401, "user": 403, "staff": 403, "editor": 201, "superuser": 201}
 REPLACE = {"anonymous": 401, "user": 403, "staff": 403, "editor": 200, "superuser": 200}
 LINK = dict.fromkeys(ROLES, 200)
 
@@ -120,13 +120,20 @@ class ApiWritePermissionTests(ApiTestCase):
 class ServicePermissionTests(ApiTestCase):
     """The service itself asks, so no edge can forget to."""
 
-    def test_an_editor_cannot_create_an_episode_through_the_service(self):
-        editor = make_role("editor")
+    def test_staff_without_a_group_cannot_create_an_episode_through_the_service(self):
+        staff = make_role("staff")
         with self.assertRaisesMessage(PermissionDenied, "may not create episodes"):
             episode_ingest_transcript(
-                data=CONVERSATION.read_bytes(), filename=CONVERSATION.name, by=editor
+                data=CONVERSATION.read_bytes(), filename=CONVERSATION.name, by=staff
             )
         assert not Episode.objects.exists()
+
+    def test_an_editor_creates_an_episode_through_the_service(self):
+        editor = make_role("editor")
+        result = episode_ingest_transcript(
+            data=CONVERSATION.read_bytes(), filename=CONVERSATION.name, by=editor
+        )
+        assert result.created and Episode.objects.get() == result.episode
 
     def test_staff_without_a_group_cannot_replace_a_transcript(self):
         episode_ingest_transcript(

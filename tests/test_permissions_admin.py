@@ -23,8 +23,8 @@ OK, DENIED, GONE = 200, 403, 405
 # superuser (anonymous users and non-staff are sent to the login page).
 MATRIX = {
     "glossary_episode_changelist": (DENIED, OK, OK),
-    "glossary_episode_add": (DENIED, DENIED, OK),
-    "glossary_episode_upload": (DENIED, DENIED, OK),
+    "glossary_episode_add": (DENIED, OK, OK),
+    "glossary_episode_upload": (DENIED, OK, OK),
     "glossary_episode_reupload": (DENIED, OK, OK),
     "glossary_episode_change": (DENIED, OK, OK),
     "glossary_episode_history": (DENIED, OK, OK),
@@ -178,6 +178,7 @@ class AdminWriteTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
+        cls.staff = make_role("staff")
         cls.editor = make_role("editor")
         cls.superuser = make_role("superuser")
 
@@ -209,12 +210,26 @@ class AdminWriteTests(TestCase):
         assert response.status_code == 403
         assert Episode.objects.exists()
 
-    def test_an_editor_cannot_queue_a_feed_import_which_creates_episodes(self):
+    def test_an_editor_queues_a_feed_import_of_a_show(self):
         show = Show.objects.create(
             title="A show", slug="a-show", feed_url="https://feeds.example/a.xml"
         )
         url = reverse("admin:glossary_show_job", args=[show.pk, "import"])
         response = logged_in(self.editor).post(url)
+        assert response.status_code == 302
+        job = Job.objects.get()
+        assert (job.kind, job.show, job.created_by) == (
+            Job.Kind.IMPORT_FEED,
+            show,
+            self.editor,
+        )
+
+    def test_staff_without_a_group_cannot_queue_a_feed_import(self):
+        show = Show.objects.create(
+            title="A show", slug="a-show", feed_url="https://feeds.example/a.xml"
+        )
+        url = reverse("admin:glossary_show_job", args=[show.pk, "import"])
+        response = logged_in(self.staff).post(url)
         assert response.status_code == 403
         assert not Job.objects.exists()
 
@@ -264,7 +279,7 @@ class AdminWriteTests(TestCase):
             with self.subTest(url=url):
                 assert client.get(url).status_code == 400
 
-    def test_an_editor_uploading_a_new_episode_is_refused_by_the_service_too(self):
+    def test_staff_uploading_a_new_episode_is_refused_by_the_service_too(self):
         from django.core.exceptions import PermissionDenied
 
         from glossary.services.ingest import episode_ingest_transcript
@@ -274,5 +289,5 @@ class AdminWriteTests(TestCase):
             episode_ingest_transcript(
                 data=CONVERSATION.read_bytes(),
                 filename=CONVERSATION.name,
-                by=self.editor,
+                by=self.staff,
             )

@@ -4,11 +4,14 @@ from pathlib import Path
 
 from django.test import TestCase
 
+from glossary.extraction import extract_candidates
 from glossary.linking.normalize import normalize_label
 from glossary.models import (
     Alias,
     Citation,
+    Episode,
     GlossaryVersion,
+    Person,
     Segment,
     Term,
     TermRedirect,
@@ -23,6 +26,7 @@ SEED = (
     / "fixtures"
     / "retort-ep04-developing-llms.txt"
 )
+FIXTURES = SEED.parent / "transcripts"
 
 
 def ingest_seed():
@@ -74,6 +78,59 @@ class ProposalTests(TestCase):
         Alias.objects.create(term=other, label="Civil Society")
         again = terms_propose_candidates()
         assert "civil society" not in {t.label for t in again.created}
+
+
+def ranking_over_model_rows(episodes):
+    """Extraction over the episodes' `Segment` rows, as the service once read
+    them (every row with its speaker's `Person`): the reference its lighter
+    reading must reproduce."""
+    names = set()
+    people = Person.objects.filter(is_placeholder=False)
+    for name, short_names in people.values_list("name", "short_names"):
+        names.update([name, *name.split(), *short_names])
+    return extract_candidates(
+        [
+            (e.slug, list(e.segments.select_related("speaker").order_by("order")))
+            for e in episodes
+        ],
+        speaker_names=names,
+        shows={e.slug: e.show_id for e in episodes},
+    )
+
+
+class ShowReadingTests(TestCase):
+    """A small show of three episodes: the seed, and one conversation in two
+    formats (marks, cue ends, a placeholder voice)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        ingest_seed()
+        for name, text in [
+            ("conversation.vtt", None),
+            (
+                "conversation.txt",
+                "Speaker 1: [00:00:30] A placeholder voice on "
+                "open weights and the open source licence.\n",
+            ),
+        ]:
+            data = (FIXTURES / name).read_bytes()
+            if text:
+                data += text.encode()
+            episode_ingest_transcript(
+                data=data, filename=name, show="The Retort", slug=name.replace(".", "-")
+            )
+        cls.episodes = list(Episode.objects.order_by("published_on", "number", "pk"))
+
+    def test_ranks_the_show_as_extraction_over_its_model_rows_does(self):
+        reference = ranking_over_model_rows(self.episodes)
+        ranking = terms_propose_candidates().ranking
+        assert len(ranking) > 50
+        assert ranking == reference
+
+    def test_ranks_one_episode_in_the_context_of_its_whole_show(self):
+        reference = ranking_over_model_rows(self.episodes)
+        ranking = terms_propose_candidates(episodes=self.episodes[:1]).ranking
+        assert ranking == reference
 
 
 class CandidateSlugTests(TestCase):

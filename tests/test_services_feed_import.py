@@ -12,7 +12,9 @@ from glossary.services.feed_import import show_import_feed
 from .feed_server import FEEDS, FeedServer
 
 
-class FeedImportTests(TestCase):
+class ServedFeedTestCase(TestCase):
+    """The fixture feed served on loopback for the whole class."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -23,6 +25,8 @@ class FeedImportTests(TestCase):
         cls.server.__exit__(None, None, None)
         super().tearDownClass()
 
+
+class FeedImportTests(ServedFeedTestCase):
     def setUp(self):
         self.server.overrides.clear()
         self.server.reset()
@@ -224,3 +228,76 @@ class FeedImportTests(TestCase):
             .replace(b"{{BASE}}", self.server.base.encode())
         )
         return path
+
+
+class FeedMetadataTests(ServedFeedTestCase):
+    """An item whose metadata moved while its transcript stayed the same."""
+
+    NEW_ITEM = (
+        b"<title>Who audits the auditors, really?</title>",
+        b"<pubDate>Wed, 28 Aug 2024 09:00:00 GMT</pubDate>",
+        b'<enclosure url="https://cdn.example.org/omw/4-v2.mp3"',
+    )
+
+    def setUp(self):
+        self.server.overrides.clear()
+        show_import_feed(source=self.server.feed_url)
+        self.server.reset()
+
+    def import_moved_feed(self):
+        feed = (
+            (FEEDS / "show.xml")
+            .read_bytes()
+            .replace(b"{{BASE}}", self.server.base.encode())
+        )
+        old = (
+            b"<title>Who audits the auditors?</title>",
+            b"<pubDate>Tue, 27 Aug 2024 09:00:00 GMT</pubDate>",
+            b'<enclosure url="https://media.example.org/omw/4.mp3"',
+        )
+        for before, after in zip(old, self.NEW_ITEM, strict=True):
+            feed = feed.replace(before, after)
+        self.server.overrides["show.xml"] = (200, "application/rss+xml", feed)
+        return show_import_feed(source=self.server.feed_url)
+
+    def test_new_title_date_and_audio_update_the_episode_without_a_download(self):
+        segments = list(Segment.objects.order_by("pk").values_list("pk", "text"))
+        result = self.import_moved_feed()
+        assert result.counts() == {"updated": 1, "unchanged": 4}
+        assert self.server.downloads() == ["/show.xml"]
+        episode = Episode.objects.get(guid="omw-0004")
+        assert episode.title == "Who audits the auditors, really?"
+        assert str(episode.published_on) == "2024-08-28"
+        assert episode.audio_url == "https://cdn.example.org/omw/4-v2.mp3"
+        assert list(Segment.objects.order_by("pk").values_list("pk", "text")) == (
+            segments
+        )
+
+    def test_the_summary_says_which_fields_moved(self):
+        summary = self.import_moved_feed().summary()
+        assert (
+            "Metadata of GUID omw-0004 ('Who audits the auditors, really?'): "
+            "updated title, published on, audio url"
+        ) in summary
+        assert "Nothing changed." not in summary
+
+    def test_an_editors_title_stays_while_the_rest_moves(self):
+        episode = Episode.objects.get(guid="omw-0004")
+        episode.title = "Auditing, edited"
+        episode.save()
+        result = self.import_moved_feed()
+        episode.refresh_from_db()
+        assert episode.title == "Auditing, edited"
+        assert episode.audio_url == "https://cdn.example.org/omw/4-v2.mp3"
+        [moved] = [o for o in result.outcomes if o.guid == "omw-0004"]
+        assert (moved.changed, moved.kept) == (["published_on", "audio_url"], ["title"])
+        assert "editors' values kept: title" in result.summary()
+
+    def test_the_same_metadata_again_changes_nothing(self):
+        self.import_moved_feed()
+        updated_at = Episode.objects.get(guid="omw-0004").updated_at
+        self.server.reset()
+        result = self.import_moved_feed()
+        assert result.counts() == {"unchanged": 5}
+        assert "Nothing changed." in result.summary()
+        assert Episode.objects.get(guid="omw-0004").updated_at == updated_at

@@ -5,7 +5,11 @@ number of redirects, a size limit counted while the body streams (a wrong or
 missing Content-Length cannot get past it), a checked content type, a
 descriptive User-Agent, and is conditional (ETag / Last-Modified) when kb
 has fetched the URL before, so an unchanged file is not downloaded again.
-Failures raise `FetchError` with a message naming the URL and the problem.
+Every request, the first and each redirect's, goes only to a public internet
+address (`kb.net.internal_addresses`; `allowed_networks` lists exceptions):
+a feed cannot point kb, directly or through a redirect, at its own private
+network. Failures raise `FetchError` with a message naming the URL and the
+problem.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 import httpx
+
+from kb.net import internal_addresses, parse_networks
 
 FEED_TYPES = frozenset(
     {
@@ -66,25 +72,60 @@ class FetchLimits:
     timeout: float
     max_redirects: int
     user_agent: str
+    # Internal networks kb may fetch from all the same (`KB_FETCH_ALLOWED_NETWORKS`).
+    allowed_networks: tuple[str, ...] = ()
+
+
+class _Refused(Exception):
+    """A request to an address kb does not fetch from (raised before sending)."""
+
+    def __init__(self, url: httpx.URL, reason: str) -> None:
+        super().__init__(reason)
+        self.url, self.reason = str(url), reason
 
 
 class Fetcher:
     """One httpx client for a run: connection reuse, the same limits on all.
 
     `transport` is for tests (an `httpx.MockTransport` standing in for a
-    host); a real run uses httpx's own.
+    host); a real run uses httpx's own. With a transport of a test's, host
+    names are that test's fiction and are not looked up: only literal
+    addresses are checked.
     """
 
     def __init__(
         self, limits: FetchLimits, *, transport: httpx.BaseTransport | None = None
     ) -> None:
+        self.allowed = parse_networks(
+            limits.allowed_networks, "KB_FETCH_ALLOWED_NETWORKS"
+        )
+        self.resolve = transport is None
         self.client = httpx.Client(
             timeout=httpx.Timeout(limits.timeout),
             follow_redirects=True,
             max_redirects=limits.max_redirects,
             headers={"User-Agent": limits.user_agent},
             transport=transport,
+            # httpx calls request hooks for every request it sends, each
+            # redirect's included.
+            event_hooks={"request": [self._refuse_internal]},
         )
+
+    def _refuse_internal(self, request: httpx.Request) -> None:
+        host = request.url.host
+        try:
+            internal = internal_addresses(
+                host, allowed=self.allowed, resolve=self.resolve
+            )
+        except OSError as error:
+            reason = f"the host {host!r} does not resolve ({error})"
+            raise _Refused(request.url, reason) from None
+        if internal:
+            raise _Refused(
+                request.url,
+                f"{host} is an internal address ({', '.join(internal)}); kb "
+                "fetches only from public addresses (KB_FETCH_ALLOWED_NETWORKS)",
+            )
 
     def close(self) -> None:
         self.client.close()
@@ -154,6 +195,9 @@ class Fetcher:
                     etag=response.headers.get("etag", "")[:300],
                     last_modified=response.headers.get("last-modified", "")[:100],
                 )
+        except _Refused as refused:
+            hop = "" if refused.url == url else f"redirected to {refused.url}: "
+            raise FetchError(f"{url}: {hop}{refused.reason}") from None
         except httpx.TooManyRedirects:
             raise FetchError(
                 f"{url}: too many redirects (more than "

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.db.models import F, OuterRef, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, OuterRef, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
@@ -14,16 +15,24 @@ from ..models import Citation, Episode, Term
 from ..rendering import clock
 from .episodes import EPISODE_FIELDS, count_of
 
+#: Episodes a concept page lists at once, newest first; older ones follow on
+#: the next pages, so a concept said in every episode of a long show costs
+#: no more to show than one said in twenty.
+EPISODES_PER_PAGE = 20
 
-def newest_episode_first() -> tuple:
-    """Citations by episode, newest first (undated last), then in time order."""
+
+def newest_episodes() -> tuple:
+    """A citation's episode, newest first (undated last)."""
     return (
         F("episode__published_on").desc(nulls_last=True),
         F("episode__number").desc(nulls_last=True),
         "episode_id",
-        "seconds",
-        "pk",
     )
+
+
+def newest_episode_first() -> tuple:
+    """Citations by episode, newest first (undated last), then in time order."""
+    return (*newest_episodes(), "seconds", "pk")
 
 
 def citations() -> QuerySet[Citation]:
@@ -114,14 +123,48 @@ class EpisodeMentions:
         return sum(mention.count for mention in self.mentions)
 
 
-def concept_citations(term: Term) -> list[EpisodeMentions]:
-    """Where a term was said, by episode (newest first), one entry per turn (1 query).
+@dataclass(slots=True)
+class ConceptMentions:
+    """One page of the episodes a term was said in, and how often in all."""
+
+    groups: list[EpisodeMentions]
+    page: Page
+    mentions: int  # citations, in every episode
+
+    @property
+    def episodes(self) -> int:
+        return self.page.paginator.count
+
+
+def concept_citations(
+    term: Term, *, page: int | str = 1, per_page: int = EPISODES_PER_PAGE
+) -> ConceptMentions:
+    """Where a term was said, by episode (newest first), one entry per turn.
+
+    `page` counts `per_page` episodes (an invalid or missing page raises
+    `django.core.paginator.InvalidPage`; the first always exists). Two
+    queries: the number of citations per episode (the totals and the page's
+    episodes, from the term's citation index), then the citations of the
+    page's episodes; none of the second when the term is cited nowhere.
 
     Several mentions in one turn make one entry (the featured citation, or
     the first), so a turn that says "open source" six times is one quote.
     """
-    citations = (
+    per_episode = list(
         Citation.objects.filter(term=term)
+        .values_list("episode_id")
+        .annotate(n=Count("id"))
+        .order_by(*newest_episodes())
+    )
+    shown = Paginator(per_episode, per_page).page(page)
+    result = ConceptMentions(
+        groups=[], page=shown, mentions=sum(n for _, n in per_episode)
+    )
+    episode_ids = [episode_id for episode_id, _ in shown.object_list]
+    if not episode_ids:
+        return result
+    citations = (
+        Citation.objects.filter(term=term, episode_id__in=episode_ids)
         .select_related("episode", "segment__speaker")
         .only(
             "seconds",
@@ -136,7 +179,6 @@ def concept_citations(term: Term) -> list[EpisodeMentions]:
         )
         .order_by(*newest_episode_first())
     )
-    result: list[EpisodeMentions] = []
     for _episode_id, in_episode in groupby(citations, key=lambda c: c.episode_id):
         in_episode = list(in_episode)
         group = EpisodeMentions(episode=in_episode[0].episode)
@@ -144,21 +186,21 @@ def concept_citations(term: Term) -> list[EpisodeMentions]:
         for citation in in_episode:
             by_segment.setdefault(citation.segment_id, []).append(citation)
         for in_turn in by_segment.values():
-            shown = next((c for c in in_turn if c.featured), in_turn[0])
-            segment = shown.segment
+            shown_citation = next((c for c in in_turn if c.featured), in_turn[0])
+            segment = shown_citation.segment
             group.mentions.append(
                 CitedTurn(
-                    seconds=shown.seconds,
-                    approximate=shown.approximate,
+                    seconds=shown_citation.seconds,
+                    approximate=shown_citation.approximate,
                     speaker=segment.speaker.name
                     if segment.speaker
                     else segment.speaker_label,
-                    quote=shown.quote,
-                    surface=shown.surface,
-                    featured=shown.featured,
+                    quote=shown_citation.quote,
+                    surface=shown_citation.surface,
+                    featured=shown_citation.featured,
                     count=len(in_turn),
                 )
             )
         group.mentions.sort(key=lambda m: (not m.featured, m.seconds))
-        result.append(group)
+        result.groups.append(group)
     return result

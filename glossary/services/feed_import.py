@@ -23,7 +23,12 @@ from ..feeds import FeedError, FeedItem, FeedPerson, FeedTranscript, read_feed
 from ..feeds.fetch import FEED_TYPES, Fetcher, FetchError, FetchLimits, transcript_types
 from ..models import Episode, Person, Show
 from ..transcripts import ParsedPerson, TranscriptError
-from .ingest import EpisodeMetadata, episode_ingest_transcript
+from .ingest import (
+    EpisodeMetadata,
+    MetadataUpdate,
+    episode_ingest_transcript,
+    episode_update_metadata,
+)
 from .people import person_merge
 from .rules import unique_slug
 
@@ -55,6 +60,10 @@ class ItemOutcome:
     status: str  # created, updated, unchanged, skipped, failed
     message: str = ""
     episode_slug: str = ""
+    # An unchanged transcript's episode whose feed metadata moved: the fields
+    # written, and those an editor changed, which stay.
+    changed: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         text = f"{self.status}: GUID {self.guid or '-'} ({self.title!r})"
@@ -100,6 +109,21 @@ class FeedImportResult:
         if not any(counts.get(s) for s in ("created", "updated", "failed")):
             lines.append("Nothing changed.")
         lines.extend(f"Failed {o.line()[len('failed: ') :]}" for o in self.failed)
+        moved = [o for o in self.outcomes if o.changed or o.kept]
+        lines.extend(
+            f"Metadata of GUID {o.guid} ({o.title!r}): "
+            + "; ".join(
+                part
+                for part in (
+                    f"updated {_field_names(o.changed)}" if o.changed else "",
+                    f"editors' values kept: {_field_names(o.kept)}" if o.kept else "",
+                )
+                if part
+            )
+            for o in moved[:20]
+        )
+        if len(moved) > 20:
+            lines.append(f"... and the metadata of {len(moved) - 20} more episodes.")
         if self.gone:
             lines.append(
                 f"No longer in the feed (kept): {', '.join(self.gone[:20])}"
@@ -111,11 +135,17 @@ class FeedImportResult:
 Progress = Callable[[int, int, ItemOutcome], None]
 
 
+def _field_names(names: list[str]) -> str:
+    fields = [Episode._meta.get_field(name) for name in names]
+    return ", ".join(str(getattr(f, "verbose_name", f.name)) for f in fields)
+
+
 def fetch_limits() -> FetchLimits:
     return FetchLimits(
         timeout=settings.KB_FETCH_TIMEOUT_SECONDS,
         max_redirects=settings.KB_FETCH_MAX_REDIRECTS,
         user_agent=settings.KB_FETCH_USER_AGENT,
+        allowed_networks=tuple(settings.KB_FETCH_ALLOWED_NETWORKS),
     )
 
 
@@ -185,7 +215,13 @@ def _import(
     total = len(items)
     for index, item in enumerate(items, start=1):
         outcome = _import_item(
-            item, show, fetcher, default_people or hosts, replace=replace
+            item,
+            show,
+            fetcher,
+            default_people or hosts,
+            replace=replace,
+            # Items rebuilt from kb's own rows (feed 304) say nothing new.
+            from_feed=fetched is not None,
         )
         result.outcomes.append(outcome)
         if progress:
@@ -299,7 +335,14 @@ def _import_item(
     default_people: list[FeedPerson],
     *,
     replace: bool,
+    from_feed: bool = True,
 ) -> ItemOutcome:
+    """Fetch, parse and ingest one item's transcript, in one transaction.
+
+    A transcript that did not change (304, or the same bytes) leaves the
+    segments alone, but the item's metadata (title, date, audio...) is
+    brought up to date, except fields an editor changed.
+    """
     outcome = ItemOutcome(guid=item.guid, title=item.title, status="failed")
     if item.problem:
         outcome.message = item.problem
@@ -335,13 +378,34 @@ def _import_item(
     if fetched.not_modified and previous is None:
         outcome.message = "transcript: 304 to a plain request"
         return outcome
+    metadata = EpisodeMetadata(
+        title=item.title,
+        number=item.number,
+        season=item.season,
+        published_on=item.published_on,
+        audio_url=item.audio_url,
+        audio_type=item.audio_type,
+        audio_length=item.audio_length,
+        duration=item.duration,
+        page_url=item.link,
+        chapters_url=item.chapters_url,
+        transcript_url=transcript.url,
+    )
     if fetched.not_modified and previous is not None:
         outcome.status, outcome.episode_slug = "unchanged", previous.slug
-        return outcome
+        if not from_feed:
+            return outcome
+        try:
+            moved = episode_update_metadata(episode=previous, metadata=metadata)
+        except ValidationError as error:
+            outcome.status, outcome.message = "failed", "; ".join(error.messages)
+            return outcome
+        return _with_metadata(outcome, moved)
     # The channel's people (the hosts) and the item's own (its guests); the
     # item's entry wins for a name both list.
     named = {p.name for p in item.people}
     people = [*item.people, *(p for p in default_people if p.name not in named)]
+    update: MetadataUpdate | None = None
     try:
         with transaction.atomic():
             result = episode_ingest_transcript(
@@ -350,22 +414,14 @@ def _import_item(
                 format=FORMAT_OF_TYPE[transcript.type],
                 show=show,
                 guid=item.guid,
-                metadata=EpisodeMetadata(
-                    title=item.title,
-                    number=item.number,
-                    season=item.season,
-                    published_on=item.published_on,
-                    audio_url=item.audio_url,
-                    audio_type=item.audio_type,
-                    audio_length=item.audio_length,
-                    duration=item.duration,
-                    page_url=item.link,
-                    chapters_url=item.chapters_url,
-                    transcript_url=transcript.url,
-                ),
+                metadata=metadata,
                 credits=[ParsedPerson(name=p.name, role=p.role) for p in people],
                 replace=replace,
             )
+            if result.unchanged and from_feed:
+                update = episode_update_metadata(
+                    episode=result.episode, metadata=metadata
+                )
             Episode.objects.filter(pk=result.episode.pk).update(
                 transcript_url=transcript.url,
                 transcript_etag=fetched.etag,
@@ -385,6 +441,15 @@ def _import_item(
     )
     if result.warnings:
         outcome.message = f"{len(result.warnings)} warnings: {result.warnings[0]}"
+    return _with_metadata(outcome, update) if update else outcome
+
+
+def _with_metadata(outcome: ItemOutcome, update: MetadataUpdate) -> ItemOutcome:
+    """An unchanged transcript's outcome, with what its metadata update did."""
+    outcome.changed, outcome.kept = update.changed, update.kept
+    if update.changed:
+        outcome.status = "updated"
+        outcome.message = f"metadata: {_field_names(update.changed)}"
     return outcome
 
 

@@ -439,6 +439,42 @@ def _apply_metadata(episode: Episode, values: dict[str, Any]) -> list[str]:
     return kept
 
 
+@dataclass
+class MetadataUpdate:
+    episode: Episode
+    changed: list[str] = field(default_factory=list)  # fields written
+    kept: list[str] = field(default_factory=list)  # editors' values left
+
+
+def episode_update_metadata(
+    *, episode: Episode, metadata: EpisodeMetadata
+) -> MetadataUpdate:
+    """Bring an episode's metadata up to what its feed says now, its
+    transcript left as it is (a feed item whose transcript did not change).
+
+    An editor's value stays, as on ingest (`_apply_metadata`). One
+    transaction, the row locked; written only when something changed.
+    `ValidationError` when the new values cannot be stored (a number another
+    episode of the show has), and then nothing is written.
+    """
+    with transaction.atomic():
+        episode = Episode.objects.select_for_update().get(pk=episode.pk)
+        before = {name: _jsonable(getattr(episode, name)) for name in TRACKED_FIELDS}
+        recorded = dict(episode.ingested_values or {})
+        kept = _apply_metadata(
+            episode, {name: getattr(metadata, name) for name in TRACKED_FIELDS}
+        )
+        changed = [
+            name
+            for name in TRACKED_FIELDS
+            if _jsonable(getattr(episode, name)) != before[name]
+        ]
+        if changed or episode.ingested_values != recorded:
+            episode.full_clean(exclude=["slug"])
+            episode.save()
+    return MetadataUpdate(episode=episode, changed=changed, kept=kept)
+
+
 def _people_for(
     episode: Episode, parsed: ParsedTranscript, result: IngestResult
 ) -> dict[str, Person]:
