@@ -64,7 +64,7 @@ class ProposalResult:
 
 @dataclass(slots=True)
 class _Said:
-    """A segment as extraction reads it: four values, not a model row.
+    """A segment as extraction reads it: a few values, not a model row.
 
     A show's every segment is held while it is ranked; a `Segment` row with
     its speaker's `Person` costs about 4 KB beside its text, this a tenth.
@@ -75,6 +75,7 @@ class _Said:
     start: float
     end: float | None
     marks: list
+    start_estimated: bool
 
 
 def _context_episodes(episodes: Sequence[Episode] | None) -> list[Episode]:
@@ -103,16 +104,17 @@ def _segments_read(episodes: list[Episode]) -> list[tuple[str, list[_Said]]]:
             "start",
             "end",
             "marks",
+            "start_estimated",
         )
         .iterator(chunk_size=2000)
     )
     said: dict[int, list[_Said]] = {episode.pk: [] for episode in episodes}
     speakers: dict[str, str] = {}
-    for episode_id, label, name, text, start, end, marks in rows:
+    for episode_id, label, name, text, start, end, marks, estimated in rows:
         speaker = label or name or None
         if speaker is not None:
             speaker = speakers.setdefault(speaker, speaker)
-        said[episode_id].append(_Said(speaker, text, start, end, marks))
+        said[episode_id].append(_Said(speaker, text, start, end, marks, estimated))
     return [(episode.slug, said[episode.pk]) for episode in episodes]
 
 
