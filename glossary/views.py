@@ -30,10 +30,10 @@ from django.views.decorators.http import require_safe
 from . import jsonld
 from .addresses import slug_urls
 from .context_processors import site_name
-from .linking import link_html
+from .definitions import linked_definition
 from .matchers import GlossaryLinker, current_glossary
-from .models import Episode, Segment, Term, WikipediaArticle
-from .rendering import clock, render_markdown
+from .models import Episode, Segment, WikipediaArticle
+from .rendering import clock
 from .search import search as run_search
 from .selectors.citations import concept_citations
 from .selectors.episodes import (
@@ -51,10 +51,6 @@ from .selectors.terms import (
     term_redirect,
 )
 from .wikipedia.attribution import article_url, attribution_html
-
-# A definition links each other concept once; a transcript turn links the
-# first mention of each concept in it (see docs/pages.md).
-DEFINITION_MAX_LINKS = 20
 
 
 @require_safe
@@ -122,7 +118,7 @@ def concept_detail(request: HttpRequest, slug: str) -> HttpResponse:
     except InvalidPage:
         raise Http404("No such page of mentions.") from None
     glossary = current_glossary()
-    definition_html = _linked_definition(term, glossary)
+    definition_html = linked_definition(term, glossary)
     wikipedia = WikipediaArticle.shown_for(term)
     episode_url = slug_urls("episode-detail")
     url = request.build_absolute_uri(term.get_absolute_url())
@@ -171,25 +167,6 @@ def _concept_not_found(request: HttpRequest, slug: str) -> HttpResponse:
         {"suggestions": suggestions, "query": words},
         status=404,
     )
-
-
-def _linked_definition(term: Term, glossary: GlossaryLinker) -> SafeString:
-    """The definition as safe HTML, other concepts in it linked once each."""
-    html = render_markdown(term.definition)
-    if not html:
-        return mark_safe("")  # noqa: S308 (empty)
-    terms = glossary.terms
-    linked, _matches = link_html(
-        glossary.matcher,
-        html,
-        href_for=lambda term_id: terms[term_id].url,
-        title_for=lambda term_id: terms[term_id].short_definition or None,
-        max_links=DEFINITION_MAX_LINKS,
-        skip_terms=frozenset({term.pk}),
-    )
-    # render_markdown's output is sanitised; link_html only adds <a> tags
-    # with escaped attribute values around text it was given.
-    return mark_safe(linked)  # noqa: S308
 
 
 # --------------------------------------------------------------------------

@@ -15,12 +15,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
+from ..definitions import linked_definition
 from ..matchers import current_glossary
 from ..models import Episode, Segment, Term
 from ..rendering import clock, play_url
 from ..selectors.curation import other_labels
 from ..services.rules import term_has_definition
-from ..views import _linked_definition as linked_definition
 from .wikipedia import wikipedia_panel
 
 # Evidence columns read Term.evidence, a JSON dict written by extraction.
