@@ -1,5 +1,6 @@
 """The curation admin for terms: review queue, actions, the term's page, roles."""
 
+from django.contrib import admin
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
@@ -138,6 +139,14 @@ class ReviewQueueTests(TestCase):
             response = self.client.get(CHANGELIST)
         assert len(response.context["cl"].result_list) == 16
         assert len(few) <= 12
+
+    def test_each_row_has_the_checkbox_django_draws(self):
+        term_admin = admin.site._registry[Term]
+        html = self.client.get(reverse("admin:glossary_term_changelist")).content
+        for term in (self.rlhf, self.open_source):
+            drawn = admin.ModelAdmin.action_checkbox(term_admin, term)
+            assert term_admin.action_checkbox(term) == drawn
+            assert drawn.encode() in html
 
 
 class BulkActionTests(TestCase):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib import admin
 from django.db.models import Exists, OuterRef
 
@@ -21,11 +23,11 @@ class EpisodeFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         episodes = list(Episode.objects.values_list("slug", "show", "number", "title"))
-        titles = [title.casefold() for _, _, _, title in episodes]
+        titles = Counter(title.casefold() for _, _, _, title in episodes)
         choices = []
         for slug, show, number, title in episodes:
             name = episode_label(number, title)
-            if titles.count(title.casefold()) > 1:
+            if titles[title.casefold()] > 1:
                 # Episodes of the same title are told apart by show and slug.
                 name = f"{name} ({show}, {slug})"
             choices.append((slug, name))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import (
@@ -26,6 +27,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV
@@ -154,9 +156,13 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
     # Reads.
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Term]:
-        first_audio = Episode.objects.filter(
-            slug=KeyTextTransform("first_episode", OuterRef("evidence"))
-        ).values("audio_url")[:1]
+        first_audio = (
+            Episode.objects.filter(
+                slug=KeyTextTransform("first_episode", OuterRef("evidence"))
+            )
+            .order_by()
+            .values("audio_url")[:1]
+        )  # slugs are unique: no order needed
         return (
             super()
             .get_queryset(request)
@@ -166,6 +172,17 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
                 cited_episodes=cited_episode_count(),
             )
             .prefetch_related(other_aliases())
+        )
+
+    def action_checkbox(self, obj: Term) -> str:
+        """Django's row checkbox, written out rather than rendered through a
+        widget template per row (a quarter of the review queue's row cost)."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select"'
+            ' aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(gettext("Select this object for an action - {}"), str(obj)),
         )
 
     def get_ordering(self, request: HttpRequest) -> list:
