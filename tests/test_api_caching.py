@@ -7,7 +7,6 @@ cached body in place, here in one process and across two processes that
 share a real Redis.
 """
 
-import json
 import os
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from django.core.cache import cache
 from glossary.models import Alias, Episode
 from glossary.services.terms import term_rename
 from tests.factories import new_glossary_version
+from tests.line_worker import LineWorker
 from tests.redis_server import RedisServer
 from tests.test_api_terms import ApiTestCase, build_api_glossary
 
@@ -173,32 +173,11 @@ def servers():
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-class Worker:
-    def __init__(self, env):
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", WORKER],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-
-    def ask(self, line):
-        self.process.stdin.write(line + "\n")
-        self.process.stdin.flush()
-        return json.loads(self.process.stdout.readline())
-
-    def close(self):
-        self.process.stdin.close()
-        self.process.wait(timeout=30)
-
-
 @pytest.mark.slow  # two worker processes, a Redis server, a fresh database
 def test_an_edit_in_one_process_invalidates_only_its_terms_bodies_in_another(
     servers,
 ):
-    reader, editor = Worker(servers), Worker(servers)
+    reader, editor = LineWorker(WORKER, servers), LineWorker(WORKER, servers)
     try:
         unrelated = editor.ask("get /api/v1/terms/mistral/")  # cached in Redis
         related = editor.ask("get /api/v1/terms/open-source/")

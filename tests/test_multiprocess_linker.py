@@ -5,7 +5,6 @@ other) moves the glossary version in the database, and the other process
 rebuilds on its next request.
 """
 
-import json
 import os
 import subprocess
 import sys
@@ -14,6 +13,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
+
+from tests.line_worker import LineWorker
 
 pytestmark = pytest.mark.slow  # several worker processes
 
@@ -67,29 +68,8 @@ def database():
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-class Worker:
-    def __init__(self, env):
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", WORKER],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-
-    def ask(self, line):
-        self.process.stdin.write(line + "\n")
-        self.process.stdin.flush()
-        return json.loads(self.process.stdout.readline())
-
-    def close(self):
-        self.process.stdin.close()
-        self.process.wait(timeout=30)
-
-
 def test_a_term_published_in_one_process_is_linked_by_another(database):
-    reader, editor = Worker(database), Worker(database)
+    reader, editor = LineWorker(WORKER, database), LineWorker(WORKER, database)
     try:
         before = reader.ask("link We discussed civil society today.")
         assert before["slugs"] == []
