@@ -102,6 +102,21 @@ class PerTermInvalidationTests(ApiTestCase):
         titles = {c["episode"]["title"] for c in response.json()["results"]}
         assert titles == {"Open, closed, or democratic?"}
 
+    def test_editing_a_term_an_episode_does_not_cite_keeps_its_terms_cached(self):
+        url = f"/api/v1/episodes/{self.g.episode.slug}/terms/"
+        etag = self.etag(url)
+        term_rename(term=self.g.seven_b, label="7B", slug="7b-model")
+        new_glossary_version()
+        assert self.client.get(url, headers={"if-none-match": etag}).status_code == 304
+
+    def test_renaming_a_cited_term_moves_the_episode_terms_etag(self):
+        url = f"/api/v1/episodes/{self.g.episode.slug}/terms/"
+        etag = self.etag(url)
+        self.edit_mistral()
+        response = self.client.get(url, headers={"if-none-match": etag})
+        assert response.status_code == 200
+        assert "Mistral AI" in [t["label"] for t in response.json()["results"]]
+
 
 # Two "server processes" sharing PostgreSQL and one Redis: each answers one
 # JSON line per command.
