@@ -8,6 +8,7 @@ rebuilds on its next request.
 import os
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -77,6 +78,32 @@ def test_a_term_published_in_one_process_is_linked_by_another(database):
         after = reader.ask("link We discussed civil society today.")
         assert after["slugs"] == ["civil-society"]
         assert after["version"] > before["version"]
+    finally:
+        reader.close()
+        editor.close()
+
+
+def test_a_large_glossary_is_rebuilt_off_the_request_that_finds_it_changed(database):
+    # Every glossary counts as large here, so the reader builds in a thread.
+    background = {**database, "KB_LINKER_BACKGROUND_TERMS": "1"}
+    reader = LineWorker(WORKER, background)
+    editor = LineWorker(WORKER, database)
+    text = "open source and civil society"
+    try:
+        editor.ask("publish open source")
+        first = reader.ask(f"link {text}")  # no matcher yet: built in the request
+        editor.ask("publish civil society")
+        during = reader.ask(f"link {text}")
+        assert (during["version"], during["slugs"]) == (
+            first["version"],
+            ["open-source"],
+        )
+        deadline = time.monotonic() + 30
+        after = during
+        while after["version"] == first["version"] and time.monotonic() < deadline:
+            time.sleep(0.05)
+            after = reader.ask(f"link {text}")
+        assert after["slugs"] == ["open-source", "civil-society"]
     finally:
         reader.close()
         editor.close()
