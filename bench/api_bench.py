@@ -1,6 +1,7 @@
 """How fast the API answers under load, against a bare view serving the same bytes.
 
-Run: `.venv/bin/python bench/api_bench.py [--quick] [--reset] [--workers N]`
+Run: `.venv/bin/python bench/api_bench.py [--quick] [--reset] [--workers N]
+[--edit-burst] [--invalidation-only]`
 
 Uses its own PostgreSQL database (`KB_BENCH_DATABASE_URL`, default
 `postgres://postgres@127.0.0.1:5432/kb_bench`), created, migrated and loaded
@@ -20,6 +21,9 @@ number of requests and a time limit per measurement. In the same run, the
 same workers serve the baseline: a bare Django view (bench/bench_urls.py)
 answering with the API's own bytes from memory, through the same
 middleware. Runs of the two alternate, so a busy machine slows both alike.
+
+`--edit-burst` measures only `/link/` while 20 terms are published in a
+minute: its latency and the staleness window of each edit.
 
 First, as deployed, how many cached bodies one edit leaves valid
 (`invalidation`; `--invalidation-only` runs just that). Then, measured:
@@ -691,6 +695,94 @@ def print_invalidation(found: dict) -> None:
     )
 
 
+def edit_burst(args, url: str, bodies: Path) -> dict:
+    """`/link/` while editors publish 20 terms in a minute.
+
+    Client threads post the 5 KB text without pause for the whole burst,
+    noting each answer's time, latency and `glossary_version`; meanwhile this
+    process publishes a new term every 3 s through the services (as the
+    admin does; they are deleted afterwards). The staleness of an edit is the
+    time from its commit to the last answer, from any worker, still carrying
+    an older version.
+    """
+    from glossary.models import GlossaryVersion, Term
+    from glossary.services.terms import term_create, terms_delete, terms_publish
+
+    server = Server(url=url, workers=args.workers, bodies=bodies, cache=True)
+    _, calls = targets(url)["link"]
+    call = calls[0]
+    answers: list[tuple[float, float, int]] = []  # (sent, seconds, version)
+    errors = Counter()
+    stop = threading.Event()
+
+    def post() -> None:
+        while not stop.is_set():
+            began = time.perf_counter()
+            status, _, body = server.fetch(
+                call.method, call.path, call.body, call.headers
+            )
+            took = time.perf_counter() - began
+            if status != 200:
+                errors[str(status)] += 1
+                continue
+            answers.append((began, took, json.loads(body)["glossary_version"]))
+
+    edits: list[tuple[float, int]] = []
+    tag = f"{time.time_ns():x}"
+    try:
+        for _ in range(20):  # every worker builds its first matcher
+            server.fetch(call.method, call.path, call.body, call.headers)
+        clients = [threading.Thread(target=post) for _ in range(args.threads)]
+        for client in clients:
+            client.start()
+        time.sleep(3)
+        for n in range(20):
+            term = term_create(
+                label=f"Burst {tag} {n}", short_definition="Published in a burst."
+            )
+            terms_publish(terms=[term])
+            edits.append((time.perf_counter(), GlossaryVersion.objects.current()))
+            time.sleep(3)
+        time.sleep(5)
+        stop.set()
+        for client in clients:
+            client.join()
+    finally:
+        stop.set()
+        server.stop()
+        terms_delete(terms=Term.objects.filter(label__startswith=f"Burst {tag} "))
+    staleness = []
+    for at, version in edits:
+        stale = [sent + took for sent, took, v in answers if v < version and sent > at]
+        staleness.append(max(stale) - at if stale else 0.0)
+    window = [a for a in answers if edits and edits[0][0] <= a[0] <= edits[-1][0] + 5]
+    return {
+        "answers": len(window),
+        "latencies": [took for _, took, _ in window],
+        "staleness": staleness,
+        "errors": errors,
+        "seconds": edits[-1][0] + 5 - edits[0][0] if edits else 0,
+    }
+
+
+def print_edit_burst(found: dict, terms: int) -> None:
+    result = Result(latencies=found["latencies"])
+    staleness = sorted(found["staleness"])
+    print()
+    print(
+        f"/link/ during 20 edits in {found['seconds']:.0f} s at {terms:,} terms: "
+        f"{found['answers']} answers, p50 {result.percentile(50):.1f} ms, "
+        f"p99 {result.percentile(99):.1f} ms (target 100), max "
+        f"{max(found['latencies'], default=0) * 1e3:.0f} ms, errors "
+        f"{dict(found['errors']) or 0}"
+    )
+    print(
+        f"staleness, edit to every answer linking with it: median "
+        f"{staleness[len(staleness) // 2]:.2f} s, max {staleness[-1]:.2f} s "
+        "(target < 5 s)"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a short run")
@@ -703,6 +795,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, help="alternations of API and baseline")
     parser.add_argument(
         "--only", nargs="*", help="endpoints: terms, term, episode-terms, link"
+    )
+    parser.add_argument(
+        "--edit-burst",
+        action="store_true",
+        help="only measure /link/ while 20 terms are published in a minute",
     )
     parser.add_argument(
         "--invalidation-only",
@@ -721,6 +818,9 @@ def main() -> int:
         chosen = {name: chosen[name] for name in args.only}
     bodies = Path(tempfile.mkdtemp(prefix="kb-api-bench-"))
     try:
+        if args.edit_burst:
+            print_edit_burst(edit_burst(args, url, bodies), args.terms)
+            return 0
         found = invalidation(args, url, bodies)
         if args.invalidation_only:
             print_invalidation(found)
