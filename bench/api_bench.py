@@ -1,6 +1,7 @@
 """How fast the API answers under load, against a bare view serving the same bytes.
 
-Run: `.venv/bin/python bench/api_bench.py [--quick] [--reset] [--workers N]`
+Run: `.venv/bin/python bench/api_bench.py [--quick] [--reset] [--workers N]
+[--edit-burst] [--invalidation-only]`
 
 Uses its own PostgreSQL database (`KB_BENCH_DATABASE_URL`, default
 `postgres://postgres@127.0.0.1:5432/kb_bench`), created, migrated and loaded
@@ -21,7 +22,12 @@ same workers serve the baseline: a bare Django view (bench/bench_urls.py)
 answering with the API's own bytes from memory, through the same
 middleware. Runs of the two alternate, so a busy machine slows both alike.
 
-Measured: `GET /api/v1/terms/` (20 different pages), `GET /api/v1/terms/{slug}/`
+`--edit-burst` measures only `/link/` while 20 terms are published in a
+minute: its latency and the staleness window of each edit.
+
+First, as deployed, how many cached bodies one edit leaves valid
+(`invalidation`; `--invalidation-only` runs just that). Then, measured:
+`GET /api/v1/terms/` (20 different pages), `GET /api/v1/terms/{slug}/`
 (200 different terms), `GET /api/v1/episodes/{slug}/terms/` (the seed episode,
 the show-notes site's main call) and, when the link endpoint exists,
 `POST /api/v1/link/`. Each twice: as deployed (rendered bodies cached by
@@ -585,6 +591,198 @@ def measure(args, url: str, bodies: Path, *, cache: bool, chosen) -> dict:
     return results
 
 
+def invalidation(args, url: str, bodies: Path) -> dict:
+    """How many cached bodies one edit leaves valid.
+
+    As deployed (bodies cached by ETag), read 200 term details, their
+    citations, 20 pages of the term list and 20 episodes' terms, keeping each
+    ETag; rename one term through the service (as the admin does); read them
+    all again with `If-None-Match`. A 304 means the ETag, and so the cache
+    key of the body stored under it, is unchanged: that body would still be
+    served from the cache. Bodies that show the renamed term (its own, its
+    neighbours', the episodes citing it, the term list's pages, still keyed
+    by the glossary version) are expected to move; the rest are "unrelated".
+    The term is renamed back afterwards.
+    """
+    from django.db.models import Q
+
+    from glossary.models import Episode, Term
+    from glossary.services.terms import term_rename
+
+    rng = random.Random(8)
+    published = Term.objects.filter(status=Term.Status.PUBLISHED)
+    slugs = list(published.order_by("slug").values_list("slug", flat=True))
+    episodes = Episode.objects.order_by("number").values_list("slug", flat=True)[:20]
+    sample = rng.sample(slugs, 200)
+    paths = {
+        "term detail": [f"/api/v1/terms/{slug}/" for slug in sample],
+        "term citations": [f"/api/v1/terms/{slug}/citations/" for slug in sample],
+        "term list page": [f"/api/v1/terms/?page={page}" for page in range(1, 21)],
+        "episode terms": [f"/api/v1/episodes/{slug}/terms/" for slug in episodes],
+    }
+    edited = Term.objects.get(slug=sample[0])
+    label = edited.label
+    shows = {f"/api/v1/terms/{edited.slug}/", f"/api/v1/terms/{edited.slug}/citations/"}
+    neighbours = set(
+        published.filter(
+            Q(related=edited) | Q(broader=edited) | Q(narrower=edited)
+        ).values_list("slug", flat=True)
+    )
+    shows |= {f"/api/v1/terms/{slug}/" for slug in neighbours}
+    shows |= {
+        f"/api/v1/episodes/{slug}/terms/"
+        for slug in edited.citations.values_list("episode__slug", flat=True)
+    }
+    shows |= set(paths["term list page"])
+
+    server = Server(url=url, workers=args.workers, bodies=bodies, cache=True)
+    try:
+        before = {}
+        for group in paths.values():
+            for path in group:
+                status, _, _, etag = _fetch_etag(server, path)
+                before[path] = etag
+        term_rename(term=edited, label=f"{label} renamed", slug=edited.slug)
+        kept = {}
+        for group in paths.values():
+            for path in group:
+                status, _, _, _ = _fetch_etag(server, path, before[path])
+                kept[path] = status == 304
+    finally:
+        server.stop()
+        edited.refresh_from_db()
+        term_rename(term=edited, label=label, slug=edited.slug)
+    return {"paths": paths, "kept": kept, "shows": shows, "edited": edited.slug}
+
+
+def _fetch_etag(server: Server, path: str, etag: str | None = None):
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    try:
+        connection.request("GET", path, headers={"If-None-Match": etag} if etag else {})
+        response = connection.getresponse()
+        body = response.read()
+        return (
+            response.status,
+            response.getheader("Content-Type"),
+            body,
+            (response.getheader("ETag")),
+        )
+    finally:
+        connection.close()
+
+
+def print_invalidation(found: dict) -> None:
+    kept, shows = found["kept"], found["shows"]
+    print()
+    print(f"One edit (renaming {found['edited']}): cached bodies still valid")
+    print(f"{'bodies':<16} {'kept':>5} {'of':>4} | {'unrelated kept':>14} {'of':>4}")
+    unrelated_kept = unrelated = 0
+    for group, paths in found["paths"].items():
+        others = [p for p in paths if p not in shows]
+        kept_others = sum(kept[p] for p in others)
+        unrelated += len(others)
+        unrelated_kept += kept_others
+        print(
+            f"{group:<16} {sum(kept[p] for p in paths):>5} {len(paths):>4} | "
+            f"{kept_others:>14} {len(others):>4}"
+        )
+    print(f"{'all':<16} {sum(kept.values()):>5} {len(kept):>4}")
+    wrong = [p for p in shows if p in kept and kept[p]]
+    share = unrelated_kept / unrelated if unrelated else 1.0
+    print(
+        f"unrelated bodies kept: {share:.1%} (target 90%); bodies showing the "
+        f"term but kept anyway: {len(wrong)} {wrong[:3]}"
+    )
+
+
+def edit_burst(args, url: str, bodies: Path) -> dict:
+    """`/link/` while editors publish 20 terms in a minute.
+
+    Client threads post the 5 KB text without pause for the whole burst,
+    noting each answer's time, latency and `glossary_version`; meanwhile this
+    process publishes a new term every 3 s through the services (as the
+    admin does; they are deleted afterwards). The staleness of an edit is the
+    time from its commit to the last answer, from any worker, still carrying
+    an older version.
+    """
+    from glossary.models import GlossaryVersion, Term
+    from glossary.services.terms import term_create, terms_delete, terms_publish
+
+    server = Server(url=url, workers=args.workers, bodies=bodies, cache=True)
+    _, calls = targets(url)["link"]
+    call = calls[0]
+    answers: list[tuple[float, float, int]] = []  # (sent, seconds, version)
+    errors = Counter()
+    stop = threading.Event()
+
+    def post() -> None:
+        while not stop.is_set():
+            began = time.perf_counter()
+            status, _, body = server.fetch(
+                call.method, call.path, call.body, call.headers
+            )
+            took = time.perf_counter() - began
+            if status != 200:
+                errors[str(status)] += 1
+                continue
+            answers.append((began, took, json.loads(body)["glossary_version"]))
+
+    edits: list[tuple[float, int]] = []
+    tag = f"{time.time_ns():x}"
+    try:
+        for _ in range(20):  # every worker builds its first matcher
+            server.fetch(call.method, call.path, call.body, call.headers)
+        clients = [threading.Thread(target=post) for _ in range(args.threads)]
+        for client in clients:
+            client.start()
+        time.sleep(3)
+        for n in range(20):
+            term = term_create(
+                label=f"Burst {tag} {n}", short_definition="Published in a burst."
+            )
+            terms_publish(terms=[term])
+            edits.append((time.perf_counter(), GlossaryVersion.objects.current()))
+            time.sleep(3)
+        time.sleep(5)
+        stop.set()
+        for client in clients:
+            client.join()
+    finally:
+        stop.set()
+        server.stop()
+        terms_delete(terms=Term.objects.filter(label__startswith=f"Burst {tag} "))
+    staleness = []
+    for at, version in edits:
+        stale = [sent + took for sent, took, v in answers if v < version and sent > at]
+        staleness.append(max(stale) - at if stale else 0.0)
+    window = [a for a in answers if edits and edits[0][0] <= a[0] <= edits[-1][0] + 5]
+    return {
+        "answers": len(window),
+        "latencies": [took for _, took, _ in window],
+        "staleness": staleness,
+        "errors": errors,
+        "seconds": edits[-1][0] + 5 - edits[0][0] if edits else 0,
+    }
+
+
+def print_edit_burst(found: dict, terms: int) -> None:
+    result = Result(latencies=found["latencies"])
+    staleness = sorted(found["staleness"])
+    print()
+    print(
+        f"/link/ during 20 edits in {found['seconds']:.0f} s at {terms:,} terms: "
+        f"{found['answers']} answers, p50 {result.percentile(50):.1f} ms, "
+        f"p99 {result.percentile(99):.1f} ms (target 100), max "
+        f"{max(found['latencies'], default=0) * 1e3:.0f} ms, errors "
+        f"{dict(found['errors']) or 0}"
+    )
+    print(
+        f"staleness, edit to every answer linking with it: median "
+        f"{staleness[len(staleness) // 2]:.2f} s, max {staleness[-1]:.2f} s "
+        "(target < 5 s)"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a short run")
@@ -598,6 +796,16 @@ def main() -> int:
     parser.add_argument(
         "--only", nargs="*", help="endpoints: terms, term, episode-terms, link"
     )
+    parser.add_argument(
+        "--edit-burst",
+        action="store_true",
+        help="only measure /link/ while 20 terms are published in a minute",
+    )
+    parser.add_argument(
+        "--invalidation-only",
+        action="store_true",
+        help="only measure how many cached bodies one edit leaves valid",
+    )
     args = parser.parse_args()
     args.requests = args.requests or (1000 if args.quick else 4000)
     args.seconds = args.seconds or (5.0 if args.quick else 15.0)
@@ -610,6 +818,13 @@ def main() -> int:
         chosen = {name: chosen[name] for name in args.only}
     bodies = Path(tempfile.mkdtemp(prefix="kb-api-bench-"))
     try:
+        if args.edit_burst:
+            print_edit_burst(edit_burst(args, url, bodies), args.terms)
+            return 0
+        found = invalidation(args, url, bodies)
+        if args.invalidation_only:
+            print_invalidation(found)
+            return 0
         runs = {
             cache: measure(args, url, bodies, cache=cache, chosen=chosen)
             for cache in (True, False)
@@ -654,6 +869,7 @@ def main() -> int:
         verdicts.append(
             "POST /api/v1/link/: not measured (the endpoint is not there yet)"
         )
+    print_invalidation(found)
     print()
     print("\n".join(verdicts))
     print(

@@ -360,6 +360,15 @@ class Term(models.Model):
 
     class Meta:
         ordering = ["label"]
+        indexes = [
+            # The API's term list and the index page read published terms in
+            # label order a page at a time: without it every page sorts all.
+            models.Index(
+                fields=["label", "slug"],
+                condition=Q(status="published"),
+                name="term_published_by_label",
+            )
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(label=""), name="term_label_not_empty"),
             models.CheckConstraint(

@@ -318,6 +318,9 @@ KB_SITE_NAME = env.str("KB_SITE_NAME", "")
 KB_TRANSCRIPT_MAX_BYTES = env.int("KB_TRANSCRIPT_MAX_BYTES", 20 * 1024 * 1024)
 # How long rendered API bodies are reused (keyed by their ETag).
 KB_API_CACHE_SECONDS = env.int("KB_API_CACHE_SECONDS", 300)
+# From this many terms on, a changed glossary's matcher is built by a thread
+# while requests keep the previous one (glossary/matchers.py).
+KB_LINKER_BACKGROUND_TERMS = env.int("KB_LINKER_BACKGROUND_TERMS", 2000)
 # What one transcript may hold (glossary/transcripts/limits.py), so the work
 # on a file is bounded; and the largest file ingested inside a web request
 # (the API and admin upload), larger ones go through `manage.py

@@ -47,6 +47,17 @@ class LinkTests(TestCase):
         )
         assert "html" not in body
 
+    def test_a_warm_link_runs_one_query_however_many_terms_it_links(self):
+        text = "open source community, RLHF and open source"
+        self.post({"text": text})  # builds this version's matcher
+        with self.assertNumQueries(1):  # the glossary version
+            body = self.post({"text": text, "first_only": False}).json()
+        assert [m["term"]["url"] for m in body["matches"]] == [
+            "http://testserver/concepts/open-source-community/",
+            "http://testserver/concepts/rlhf/",
+            "http://testserver/concepts/open-source/",
+        ]
+
     def test_only_published_terms_are_linked(self):
         body = self.post({"text": "civil society and open source"}).json()
         assert [m["term"]["slug"] for m in body["matches"]] == ["open-source"]

@@ -5,15 +5,17 @@ other) moves the glossary version in the database, and the other process
 rebuilds on its next request.
 """
 
-import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
 import psycopg
 import pytest
+
+from tests.line_worker import LineWorker
 
 pytestmark = pytest.mark.slow  # several worker processes
 
@@ -67,29 +69,8 @@ def database():
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-class Worker:
-    def __init__(self, env):
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", WORKER],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-
-    def ask(self, line):
-        self.process.stdin.write(line + "\n")
-        self.process.stdin.flush()
-        return json.loads(self.process.stdout.readline())
-
-    def close(self):
-        self.process.stdin.close()
-        self.process.wait(timeout=30)
-
-
 def test_a_term_published_in_one_process_is_linked_by_another(database):
-    reader, editor = Worker(database), Worker(database)
+    reader, editor = LineWorker(WORKER, database), LineWorker(WORKER, database)
     try:
         before = reader.ask("link We discussed civil society today.")
         assert before["slugs"] == []
@@ -97,6 +78,32 @@ def test_a_term_published_in_one_process_is_linked_by_another(database):
         after = reader.ask("link We discussed civil society today.")
         assert after["slugs"] == ["civil-society"]
         assert after["version"] > before["version"]
+    finally:
+        reader.close()
+        editor.close()
+
+
+def test_a_large_glossary_is_rebuilt_off_the_request_that_finds_it_changed(database):
+    # Every glossary counts as large here, so the reader builds in a thread.
+    background = {**database, "KB_LINKER_BACKGROUND_TERMS": "1"}
+    reader = LineWorker(WORKER, background)
+    editor = LineWorker(WORKER, database)
+    text = "open source and civil society"
+    try:
+        editor.ask("publish open source")
+        first = reader.ask(f"link {text}")  # no matcher yet: built in the request
+        editor.ask("publish civil society")
+        during = reader.ask(f"link {text}")
+        assert (during["version"], during["slugs"]) == (
+            first["version"],
+            ["open-source"],
+        )
+        deadline = time.monotonic() + 30
+        after = during
+        while after["version"] == first["version"] and time.monotonic() < deadline:
+            time.sleep(0.05)
+            after = reader.ask(f"link {text}")
+        assert after["slugs"] == ["open-source", "civil-society"]
     finally:
         reader.close()
         editor.close()

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..addresses import slug_urls
 from ..linking import DEFAULT_SKIP_ELEMENTS, link_html
 from ..linking.offsets import UNITS, convert
 from ..matchers import GlossaryLinker, current_glossary, link_report
@@ -357,23 +358,29 @@ class LinkView(APIView):
 
 
 class _Urls:
-    """Absolute page URLs, worked out once per term per request."""
+    """Each matched term's output, built once per term per request.
+
+    The absolute page URL is one reverse and one `build_absolute_uri` per
+    request (`addresses.slug_urls`), then a string join per term: reversing
+    for every match cost more than the linking itself.
+    """
 
     def __init__(self, request: Request, glossary: GlossaryLinker) -> None:
-        self.request = request
         self.glossary = glossary
+        self.url_for = slug_urls("concept-detail", absolute=request.build_absolute_uri)
         self.terms: dict[int, dict[str, str]] = {}
 
     def term(self, term_id: int) -> dict[str, str]:
-        if term_id not in self.terms:
+        found = self.terms.get(term_id)
+        if found is None:
             term = self.glossary.terms[term_id]
-            self.terms[term_id] = {
+            found = self.terms[term_id] = {
                 "slug": term.slug,
                 "label": term.label,
                 "short_definition": term.short_definition,
-                "url": self.request.build_absolute_uri(term.url),
+                "url": self.url_for(term.slug),
             }
-        return self.terms[term_id]
+        return found
 
     def page(self, term_id: int) -> str:
         return self.term(term_id)["url"]

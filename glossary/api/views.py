@@ -112,6 +112,14 @@ class TermViewSet(ConditionalReadMixin, viewsets.ReadOnlyModelViewSet):
             return state.term_state(self.kwargs["slug"])
         return None
 
+    def list(self, request: Request) -> Response:
+        # Always paginated (DEFAULT_PAGINATION_CLASS): `or ()` only for typing.
+        page = list(
+            self.paginate_queryset(self.filter_queryset(self.get_queryset())) or ()
+        )
+        term_reads.attach_visible_aliases(page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
     def retrieve(self, request: Request, slug: str) -> Response:
         term = term_reads.term_detail(slug)
         if term is None:
