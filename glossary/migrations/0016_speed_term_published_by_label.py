@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("glossary", "0012_links_editor_senses"),
+        ("glossary", "0015_show_editor_add_episode"),
     ]
 
     operations = [
