@@ -95,6 +95,7 @@ class Job(models.Model):
         REEXTRACT = "reextract", "Re-extract candidate terms"
         REFRESH_CITATIONS = "refresh_citations", "Refresh citations"
         ENRICH_WIKIPEDIA = "enrich_wikipedia", "Wikipedia enrichment"
+        INGEST_TRANSCRIPT = "ingest_transcript", "Ingest an uploaded transcript"
 
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"

@@ -316,14 +316,24 @@ KB_TRANSCRIPT_MAX_BYTES = env.int("KB_TRANSCRIPT_MAX_BYTES", 20 * 1024 * 1024)
 # How long rendered API bodies are reused (keyed by their ETag).
 KB_API_CACHE_SECONDS = env.int("KB_API_CACHE_SECONDS", 300)
 # What one transcript may hold (glossary/transcripts/limits.py), so the work
-# on a file is bounded; and the largest file ingested inside a web request
-# (the API and admin upload), larger ones go through `manage.py
-# ingest_transcript`, well within gunicorn's worker timeout.
+# on a file is bounded.
 KB_TRANSCRIPT_MAX_SECONDS = env.float("KB_TRANSCRIPT_MAX_SECONDS", 172800.0)
 KB_TRANSCRIPT_MAX_SEGMENTS = env.int("KB_TRANSCRIPT_MAX_SEGMENTS", 100000)
 KB_TRANSCRIPT_MAX_SPEAKERS = env.int("KB_TRANSCRIPT_MAX_SPEAKERS", 500)
 KB_TRANSCRIPT_MAX_PEOPLE = env.int("KB_TRANSCRIPT_MAX_PEOPLE", 200)
-KB_UPLOAD_MAX_BYTES = env.int("KB_UPLOAD_MAX_BYTES", 4 * 1024 * 1024)
+# Uploads (the API and the admin): the largest file taken (larger ones go
+# through `manage.py ingest_transcript`), and the largest ingested inside the
+# request, well within gunicorn's worker timeout; larger ones are stored in
+# KB_UPLOAD_DIR and ingested by the job worker (glossary/services/uploads.py).
+# Several machines need KB_UPLOAD_DIR shared, or another storage backend
+# under STORAGES["transcripts"].
+KB_UPLOAD_MAX_BYTES = env.int("KB_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+KB_UPLOAD_INLINE_MAX_BYTES = env.int("KB_UPLOAD_INLINE_MAX_BYTES", 1024 * 1024)
+KB_UPLOAD_DIR = env.path("KB_UPLOAD_DIR", BASE_DIR / "var" / "uploads")
+STORAGES["transcripts"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": KB_UPLOAD_DIR},
+}
 
 # Wikipedia enrichment: who kb says it is (Wikimedia asks for a contact), and
 # how long answers are reused without a request (0 turns the cache off).

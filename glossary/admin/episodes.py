@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +16,12 @@ from django.utils.text import Truncator
 from ..models import Episode, Segment
 from ..services.episodes import appearances_save, episodes_delete
 from ..services.ingest import episode_ingest_transcript
-from ..services.uploads import upload_max_bytes, upload_too_large
+from ..services.uploads import (
+    transcript_upload_enqueue,
+    upload_in_background,
+    upload_max_bytes,
+    upload_too_large,
+)
 from ..transcripts import TranscriptError
 from .display import audio_link, time_shown
 from .forms import HTTPS_URLS, TranscriptUploadForm
@@ -150,16 +156,27 @@ class EpisodeAdmin(GuardedChangelist, admin.ModelAdmin):
                 form.add_error("file", upload_too_large(upload.size))
                 upload = None
         if upload is not None:
-            try:
-                result = episode_ingest_transcript(
-                    data=upload.read(),
-                    filename=upload.name,
-                    format=form.cleaned_data["format"] or None,
-                    audio_url=form.cleaned_data["audio_url"] or None,
-                    episode=episode,
-                    by=request.user,
-                    replace=form.cleaned_data["replace"],
+            options = {
+                "filename": upload.name,
+                "format": form.cleaned_data["format"] or None,
+                "audio_url": form.cleaned_data["audio_url"] or None,
+                "episode": episode,
+                "by": request.user,
+                "replace": form.cleaned_data["replace"],
+            }
+            if upload_in_background(upload.size):
+                job = transcript_upload_enqueue(file=upload, **options)
+                self.message_user(
+                    request,
+                    f"{upload.name} is large: the job worker ingests it (job "
+                    f"{job.pk}); this page shows how it went.",
+                    messages.SUCCESS,
                 )
+                return HttpResponseRedirect(
+                    reverse("admin:glossary_job_change", args=[job.pk])
+                )
+            try:
+                result = episode_ingest_transcript(data=upload.read(), **options)
             except TranscriptError as error:
                 form.add_error("file", f"{upload.name}: {error}")
             except ValidationError as error:
@@ -178,6 +195,7 @@ class EpisodeAdmin(GuardedChangelist, admin.ModelAdmin):
             if episode
             else "Upload a transcript",
             "max_bytes": upload_max_bytes(),
+            "inline_bytes": settings.KB_UPLOAD_INLINE_MAX_BYTES,
         }
         return TemplateResponse(request, "admin/glossary/episode/upload.html", context)
 

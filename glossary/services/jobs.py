@@ -202,3 +202,15 @@ RUNNERS: dict[str, Runner] = {
     Job.Kind.REFRESH_CITATIONS: _refresh_citations,
     Job.Kind.ENRICH_WIKIPEDIA: _enrich_wikipedia,
 }
+
+
+def _ingest_transcript(job: Job, progress: _Progress, transport: Any):
+    from .uploads import upload_job_run
+
+    progress.set(0, 1)
+    outcome = upload_job_run(job)
+    progress.set(1, 1)
+    return outcome
+
+
+RUNNERS[Job.Kind.INGEST_TRANSCRIPT] = _ingest_transcript
