@@ -48,6 +48,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: kb's bounds on the URL, the headers and the time a request takes.
+    "kb.bounds.RequestBoundsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -101,6 +103,16 @@ try:
 except ValueError as error:  # dj-database-url's errors do not name the setting
     message = f"DATABASE_URL is not a database URL: {error}"
     raise ImproperlyConfigured(message) from error
+# Web processes (kb/gunicorn.py sets it) stop any one query after this many
+# seconds, short of the request's own bound; 0 (commands, the job worker):
+# no bound.
+KB_STATEMENT_TIMEOUT_SECONDS = env.float("KB_STATEMENT_TIMEOUT_SECONDS", 0)
+if KB_STATEMENT_TIMEOUT_SECONDS > 0 and DATABASES["default"]["ENGINE"].endswith(
+    "postgresql"
+):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={int(KB_STATEMENT_TIMEOUT_SECONDS * 1000)}"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -161,6 +173,14 @@ if os.environ.get("KB_NUM_PROXIES"):  # retired; not read as a setting
 
 # Request bodies: the link endpoint takes up to 1 MB of JSON.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("KB_MAX_BODY_BYTES", 1024 * 1024)
+# kb's bounds on a request (kb/bounds.py), under gunicorn's raised limits so
+# the refusal is kb's (JSON under /api/): the URL, the number of headers and
+# each header's size; and the time a request may take (kb/deadline.py; set
+# for web processes by kb/gunicorn.py, short of its worker timeout).
+KB_MAX_URL_BYTES = env.int("KB_MAX_URL_BYTES", 4094)
+KB_MAX_HEADERS = env.int("KB_MAX_HEADERS", 100)
+KB_MAX_HEADER_BYTES = env.int("KB_MAX_HEADER_BYTES", 8190)
+KB_REQUEST_TIMEOUT_SECONDS = env.float("KB_REQUEST_TIMEOUT_SECONDS", 0)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
