@@ -339,6 +339,7 @@ KB_API_CACHE_SECONDS = env.int("KB_API_CACHE_SECONDS", 300)
 # on a file is bounded.
 KB_TRANSCRIPT_MAX_SECONDS = env.float("KB_TRANSCRIPT_MAX_SECONDS", 172800.0)
 KB_TRANSCRIPT_MAX_SEGMENTS = env.int("KB_TRANSCRIPT_MAX_SEGMENTS", 100000)
+KB_TRANSCRIPT_MAX_CUES = env.int("KB_TRANSCRIPT_MAX_CUES", 200000)
 KB_TRANSCRIPT_MAX_SPEAKERS = env.int("KB_TRANSCRIPT_MAX_SPEAKERS", 500)
 KB_TRANSCRIPT_MAX_PEOPLE = env.int("KB_TRANSCRIPT_MAX_PEOPLE", 200)
 # Uploads (the API and the admin): the largest file taken (larger ones go
@@ -350,6 +351,13 @@ KB_TRANSCRIPT_MAX_PEOPLE = env.int("KB_TRANSCRIPT_MAX_PEOPLE", 200)
 KB_UPLOAD_MAX_BYTES = env.int("KB_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 KB_UPLOAD_INLINE_MAX_BYTES = env.int("KB_UPLOAD_INLINE_MAX_BYTES", 1024 * 1024)
 KB_UPLOAD_DIR = env.path("KB_UPLOAD_DIR", BASE_DIR / "var" / "uploads")
+# Where Django spools uploads over 2.5 MB while it reads them (default: the
+# system's temporary directory); a full disk there is a 507, not a 500.
+FILE_UPLOAD_TEMP_DIR = env.str("KB_UPLOAD_TEMP_DIR", "") or None
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "kb.upload_handlers.NoRoomAwareUploadHandler",
+]
 STORAGES["transcripts"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": KB_UPLOAD_DIR},

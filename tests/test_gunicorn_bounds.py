@@ -32,10 +32,15 @@ def database_url() -> str:
 
 
 @contextmanager
-def gunicorn(tmp_path: Path, **variables: str):
+def gunicorn(tmp_path: Path, *, prefix: tuple[str, ...] = (), **variables: str):
     port = free_port()
     server = start_gunicorn(
-        port, tmp_path, DATABASE_URL=database_url(), REDIS_URL="", **variables
+        port,
+        tmp_path,
+        prefix=prefix,
+        DATABASE_URL=database_url(),
+        REDIS_URL="",
+        **variables,
     )
     try:
         wait_for(port, server)

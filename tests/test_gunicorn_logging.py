@@ -53,9 +53,11 @@ def get(port: int, path: str) -> int:
         connection.close()
 
 
-def start_gunicorn(port: int, static_root: Path, **variables: str) -> subprocess.Popen:
+def start_gunicorn(
+    port: int, static_root: Path, *, prefix: tuple[str, ...] = (), **variables: str
+) -> subprocess.Popen:
     """gunicorn with kb/gunicorn.py and production settings on a loopback port,
-    its output piped."""
+    its output piped; `prefix` runs it through another command."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "kb.settings",
@@ -72,7 +74,7 @@ def start_gunicorn(port: int, static_root: Path, **variables: str) -> subprocess
     env.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kb")
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "kb/gunicorn.py", "kb.wsgi"],
+        [*prefix, sys.executable, "-m", "gunicorn", "-c", "kb/gunicorn.py", "kb.wsgi"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

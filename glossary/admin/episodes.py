@@ -13,10 +13,14 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from kb.upload_handlers import upload_found_no_room
+
 from ..models import Episode, Segment
 from ..services.episodes import appearances_save, episodes_delete
 from ..services.ingest import episode_ingest_transcript
 from ..services.uploads import (
+    NO_ROOM_MESSAGE,
+    NoRoomForUpload,
     transcript_upload_enqueue,
     upload_in_background,
     upload_max_bytes,
@@ -150,7 +154,10 @@ class EpisodeAdmin(GuardedChangelist, admin.ModelAdmin):
             raise PermissionDenied
         form = TranscriptUploadForm(request.POST or None, request.FILES or None)
         upload = None
-        if request.method == "POST" and form.is_valid():
+        no_room = upload_found_no_room(request)
+        if no_room:
+            form.add_error(None, NO_ROOM_MESSAGE)
+        elif request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             if upload.size > upload_max_bytes():
                 form.add_error("file", upload_too_large(upload.size))
@@ -164,8 +171,16 @@ class EpisodeAdmin(GuardedChangelist, admin.ModelAdmin):
                 "by": request.user,
                 "replace": form.cleaned_data["replace"],
             }
-            if upload_in_background(upload.size):
-                job = transcript_upload_enqueue(file=upload, **options)
+            try:
+                job = (
+                    transcript_upload_enqueue(file=upload, **options)
+                    if upload_in_background(upload.size)
+                    else None
+                )
+            except NoRoomForUpload as error:
+                form.add_error(None, str(error))
+                no_room, upload, job = True, None, None
+            if job is not None:
                 self.message_user(
                     request,
                     f"{upload.name} is large: the job worker ingests it (job "
@@ -175,6 +190,7 @@ class EpisodeAdmin(GuardedChangelist, admin.ModelAdmin):
                 return HttpResponseRedirect(
                     reverse("admin:glossary_job_change", args=[job.pk])
                 )
+        if upload is not None:
             try:
                 result = episode_ingest_transcript(data=upload.read(), **options)
             except TranscriptError as error:
@@ -197,7 +213,12 @@ class EpisodeAdmin(GuardedChangelist, admin.ModelAdmin):
             "max_bytes": upload_max_bytes(),
             "inline_bytes": settings.KB_UPLOAD_INLINE_MAX_BYTES,
         }
-        return TemplateResponse(request, "admin/glossary/episode/upload.html", context)
+        return TemplateResponse(
+            request,
+            "admin/glossary/episode/upload.html",
+            context,
+            status=507 if no_room else 200,
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(num_segments=Count("segments"))

@@ -29,6 +29,8 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse as api_reverse
 from rest_framework.views import APIView
 
+from kb.upload_handlers import upload_found_no_room
+
 from .. import jsonld
 from ..addresses import slug_urls
 from ..context_processors import site_name
@@ -40,6 +42,8 @@ from ..selectors import terms as term_reads
 from ..selectors.citations import term_citations
 from ..services.ingest import episode_ingest_transcript
 from ..services.uploads import (
+    NO_ROOM_MESSAGE,
+    NoRoomForUpload,
     ingest_changes,
     transcript_upload_enqueue,
     upload_in_background,
@@ -56,6 +60,7 @@ from .serializers import (
     EpisodeDetailSerializer,
     EpisodeSerializer,
     EpisodeTermsSerializer,
+    ErrorSerializer,
     IngestResultSerializer,
     TermDetailSerializer,
     TermSerializer,
@@ -235,6 +240,12 @@ class InvalidTranscript(exceptions.ValidationError):
     default_code = "invalid_transcript"
 
 
+class InsufficientStorage(exceptions.APIException):
+    status_code = 507
+    default_detail = NO_ROOM_MESSAGE
+    default_code = "insufficient_storage"
+
+
 class MayIngest(BasePermission):
     """A staff account with the add or the change permission on episodes;
     the service then checks the one the file needs."""
@@ -266,7 +277,8 @@ class TranscriptUploadView(APIView):
         "episodes (a new one) or change them (an existing one), as in the admin: "
         "editors may update episodes, not create them. 201 when the episode is "
         "new, 200 otherwise; a file that cannot be parsed is a 400 naming the "
-        "line, and nothing is written. A file over `KB_UPLOAD_INLINE_MAX_BYTES` "
+        "line, and nothing is written; a full disk is a 507, nothing written. "
+        "A file over `KB_UPLOAD_INLINE_MAX_BYTES` "
         "is stored and ingested by the job worker: 202 with the job "
         "(`Location`: `/api/v1/jobs/<id>/`), whose `errors` name the line "
         "as the 400 would.",
@@ -277,6 +289,9 @@ class TranscriptUploadView(APIView):
             201: IngestResultSerializer,
             200: IngestResultSerializer,
             202: JobSerializer,
+            507: OpenApiResponse(
+                ErrorSerializer, description="No room on the server's disk."
+            ),
         },
     )
     def post(self, request: Request) -> Response:
@@ -287,7 +302,10 @@ class TranscriptUploadView(APIView):
             length = 0
         if length > limit + MULTIPART_SLACK:
             raise PayloadTooLarge(upload_too_large())
-        form = TranscriptUploadSerializer(data=request.data)
+        data = request.data
+        if upload_found_no_room(request._request):
+            raise InsufficientStorage()
+        form = TranscriptUploadSerializer(data=data)
         form.is_valid(raise_exception=True)
         fields = form.validated_data
         upload = fields["file"]
@@ -302,7 +320,10 @@ class TranscriptUploadView(APIView):
             "by": request.user,
         }
         if upload_in_background(upload.size):
-            job = transcript_upload_enqueue(file=upload, **options)
+            try:
+                job = transcript_upload_enqueue(file=upload, **options)
+            except NoRoomForUpload:
+                raise InsufficientStorage() from None
             return job_accepted(request, job)
         try:
             result = episode_ingest_transcript(data=upload.read(), **options)

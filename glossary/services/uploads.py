@@ -13,6 +13,7 @@ refused naming its line, on the job. Larger files go through
 
 from __future__ import annotations
 
+import errno
 import uuid
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,21 @@ from ..transcripts import TranscriptError
 from .ingest import IngestResult, episode_ingest_transcript
 
 STORAGE = "transcripts"
+NO_ROOM_MESSAGE = (
+    "There is no room on the server's disk for this upload; nothing was "
+    "written. Try again later, or tell the server's operator."
+)
+
+
+class NoRoomForUpload(Exception):
+    """The disk (or quota) the upload goes to is full."""
+
+    def __init__(self) -> None:
+        super().__init__(NO_ROOM_MESSAGE)
+
+
+def is_no_room(error: OSError) -> bool:
+    return error.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
 def upload_max_bytes() -> int:
@@ -85,11 +101,19 @@ def transcript_upload_enqueue(
     `PermissionDenied` before anything is stored for an account that may not
     upload at all; the job asks again for the permission the file needs.
     The stored file goes when the job has run, or at once if queueing fails.
+    `NoRoomForUpload` when the storage's disk is full: nothing is kept.
     """
     require_job(by, Job.Kind.INGEST_TRANSCRIPT)
     storage = storages[STORAGE]
     # A fresh directory per upload keeps the name the editor gave.
-    stored = storage.save(f"{uuid.uuid4().hex}/{Path(filename).name}", file)
+    stored = f"{uuid.uuid4().hex}/{Path(filename).name}"
+    try:
+        stored = storage.save(stored, file)
+    except OSError as error:
+        if not is_no_room(error):
+            raise
+        storage.delete(stored)  # what was written before the disk filled
+        raise NoRoomForUpload() from error
     try:
         from .jobs import job_enqueue
 
