@@ -102,3 +102,12 @@ def test_parsing_leaves_a_garbage_collector_that_was_off_off():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_cues_of_one_voice_stop_when_their_turn_is_over_the_length_cap():
+    cues = [f"{clock(i)} --> {clock(i + 0.5)}\n<v A>{'w' * 99}\n" for i in range(50)]
+    message = refusal("WEBVTT\n\n" + "\n".join(cues), "a.vtt", max_segment_chars=1000)
+    # The 11th cue makes the turn 11 * 99 + 10 = 1099 characters long.
+    assert message == (
+        "line 3: segment 1: text is 1099 characters long, over the limit of 1000"
+    )

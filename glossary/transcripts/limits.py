@@ -90,9 +90,9 @@ def check_limits(parsed: ParsedTranscript, limits: Limits | None = None) -> None
 class Tally:
     """What a parser has read so far, refused the moment a cap is crossed.
 
-    `cue` per cue (a timing line, a JSON item, an HTML paragraph) and
-    `segment` per speaker turn begun; both raise `TranscriptError` naming
-    the line that went over.
+    `cue` per cue (a timing line, a JSON item, an HTML paragraph),
+    `segment` per speaker turn begun and `turn_length` as cues join a turn;
+    each raises `TranscriptError` naming the line that went over.
     """
 
     __slots__ = ("cues", "limits", "segments", "speakers")
@@ -106,6 +106,16 @@ class Tally:
     def cue(self, line: int | None = None, *, count: int = 1) -> None:
         self.cues += count
         _count("cues", self.cues, self.limits.max_cues, line=line)
+
+    def turn_length(self, chars: int, line: int | None = None) -> None:
+        """Refuse the turn being built once its text is over the cap."""
+        cap = self.limits.max_segment_chars
+        if chars > cap:
+            raise TranscriptError(
+                f"segment {self.segments}: text is {chars} characters long, "
+                f"over the limit of {cap}",
+                line=line,
+            )
 
     def segment(self, speaker: str | None, line: int | None = None) -> None:
         self.segments += 1

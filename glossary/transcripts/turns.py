@@ -325,6 +325,7 @@ def merge_turns(cues: Iterable[Cue], tally: Tally) -> list[ParsedSegment]:
             and not (current.cue.speaker is None and current.ends_paragraph())
         ):
             current.add(cue)
+            tally.turn_length(current.length, current.cue.line)
         else:
             tally.segment(cue.speaker, cue.line)
             turns.append(_Turn(cue))
