@@ -66,7 +66,8 @@ def post(token: str, content: bytes, name: str = "big.vtt", **fields):
 
 
 def stored_files(uploads: Path) -> list[Path]:
-    return [path for path in uploads.rglob("*") if path.is_file()]
+    """Everything in the upload directory, directories included."""
+    return list(uploads.rglob("*"))
 
 
 def superuser_token() -> str:

@@ -105,8 +105,9 @@ def transcript_upload_enqueue(
     """
     require_job(by, Job.Kind.INGEST_TRANSCRIPT)
     storage = storages[STORAGE]
-    # A fresh directory per upload keeps the name the editor gave.
-    stored = f"{uuid.uuid4().hex}/{Path(filename).name}"
+    # A fresh name per upload, ending in the one the editor gave; no
+    # directory, so nothing is left behind when the file goes.
+    stored = f"{uuid.uuid4().hex}-{Path(filename).name}"
     try:
         stored = storage.save(stored, file)
     except OSError as error:
