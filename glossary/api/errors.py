@@ -10,7 +10,8 @@
 `payload_too_large`, `invalid_transcript`, `conflict`,
 `database_unavailable` (503 with `Retry-After`), `timeout` (503: kb's time
 bound on a request), `uri_too_long` (414), `headers_too_large` (431, both
-from kb/bounds.py) and `server_error`); `message` is
+from kb/bounds.py), `insufficient_storage` (507, an upload on a full disk)
+and `server_error`); `message` is
 for people; `fields` names the parameters or form fields at fault (empty when
 none is). DRF's headers are kept (`Allow`, `WWW-Authenticate`, `Retry-After`).
 An unexpected exception is logged and answered with a JSON 500, never an HTML
