@@ -96,6 +96,7 @@ class Job(models.Model):
         REFRESH_CITATIONS = "refresh_citations", "Refresh citations"
         ENRICH_WIKIPEDIA = "enrich_wikipedia", "Wikipedia enrichment"
         REFRESH_TERMS = "refresh_terms", "Refresh citations of changed terms"
+        INGEST_TRANSCRIPT = "ingest_transcript", "Ingest an uploaded transcript"
 
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"

@@ -24,6 +24,10 @@ JOB_PERMISSIONS = {
     "enrich_wikipedia": (CHANGE_TERM,),
     "refresh_terms": (CHANGE_TERM,),
 }
+# An uploaded transcript ingested by the worker: queued by whoever may
+# upload at all; the service asks for the add or the change permission when
+# it runs, once the file names its episode, as for an upload in a request.
+INGEST_JOB = "ingest_transcript"
 
 
 def may_ingest(user: Any, *, creating: bool) -> bool:
@@ -53,6 +57,8 @@ def may_run_job(user: Any, kind: str) -> bool:
     """Whether `user` may queue a job of `kind` (staff with its permissions)."""
     if user is None:
         return True
+    if kind == INGEST_JOB:
+        return may_ingest_any(user)
     if not (user.is_active and user.is_staff):
         return False
     return user.has_perms(JOB_PERMISSIONS[kind])
@@ -62,3 +68,11 @@ def require_job(user: Any, kind: str) -> None:
     """Raise `PermissionDenied` naming the job `user` may not queue."""
     if not may_run_job(user, kind):
         raise PermissionDenied(f"This account may not queue a {kind} job.")
+
+
+def may_view_job(user: Any, job: Any) -> bool:
+    """Whether `user` may see a job's state and errors: the account that
+    queued it, or staff allowed to view jobs (editors, in the admin)."""
+    if not (user.is_active and user.is_staff):
+        return False
+    return job.created_by_id == user.pk or user.has_perm("glossary.view_job")

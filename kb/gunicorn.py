@@ -18,6 +18,22 @@ bind = env.str("KB_BIND", "127.0.0.1:8000")
 workers = env.int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
 threads = env.int("KB_THREADS", 1)
 timeout = env.int("KB_WORKER_TIMEOUT", 30)
+# kb answers first, in its own shape (kb/bounds.py, kb/deadline.py): a
+# request is stopped after KB_REQUEST_TIMEOUT_SECONDS, a query after
+# KB_STATEMENT_TIMEOUT_SECONDS, both short of the timeout above (gunicorn
+# kills the worker then, and the client gets no answer kb wrote).
+request_seconds = env.float("KB_REQUEST_TIMEOUT_SECONDS", max(timeout - 5, 1))
+statement_seconds = env.float("KB_STATEMENT_TIMEOUT_SECONDS", max(timeout - 10, 1))
+raw_env = [
+    f"KB_REQUEST_TIMEOUT_SECONDS={request_seconds}",
+    f"KB_STATEMENT_TIMEOUT_SECONDS={statement_seconds}",
+]
+# gunicorn's own refusals are HTML; its limits sit above kb's (KB_MAX_URL_BYTES,
+# KB_MAX_HEADERS, KB_MAX_HEADER_BYTES), which kb answers itself. 0: request
+# lines up to gunicorn's hard 1 MiB.
+limit_request_line = 0
+limit_request_fields = 200
+limit_request_field_size = 32768
 graceful_timeout = 30
 keepalive = 5
 # Recycle workers now and then so no slow leak can grow without bound.

@@ -48,11 +48,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: kb's bounds on the URL, the headers and the time a request takes.
+    "kb.bounds.RequestBoundsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A NUL or a regex lookup in an admin URL is a 400 on every admin page.
+    "glossary.admin.guards.AdminGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -101,6 +105,16 @@ try:
 except ValueError as error:  # dj-database-url's errors do not name the setting
     message = f"DATABASE_URL is not a database URL: {error}"
     raise ImproperlyConfigured(message) from error
+# Web processes (kb/gunicorn.py sets it) stop any one query after this many
+# seconds, short of the request's own bound; 0 (commands, the job worker):
+# no bound.
+KB_STATEMENT_TIMEOUT_SECONDS = env.float("KB_STATEMENT_TIMEOUT_SECONDS", 0)
+if KB_STATEMENT_TIMEOUT_SECONDS > 0 and DATABASES["default"]["ENGINE"].endswith(
+    "postgresql"
+):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={int(KB_STATEMENT_TIMEOUT_SECONDS * 1000)}"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -161,6 +175,14 @@ if os.environ.get("KB_NUM_PROXIES"):  # retired; not read as a setting
 
 # Request bodies: the link endpoint takes up to 1 MB of JSON.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("KB_MAX_BODY_BYTES", 1024 * 1024)
+# kb's bounds on a request (kb/bounds.py), under gunicorn's raised limits so
+# the refusal is kb's (JSON under /api/): the URL, the number of headers and
+# each header's size; and the time a request may take (kb/deadline.py; set
+# for web processes by kb/gunicorn.py, short of its worker timeout).
+KB_MAX_URL_BYTES = env.int("KB_MAX_URL_BYTES", 4094)
+KB_MAX_HEADERS = env.int("KB_MAX_HEADERS", 100)
+KB_MAX_HEADER_BYTES = env.int("KB_MAX_HEADER_BYTES", 8190)
+KB_REQUEST_TIMEOUT_SECONDS = env.float("KB_REQUEST_TIMEOUT_SECONDS", 0)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -322,14 +344,32 @@ KB_API_CACHE_SECONDS = env.int("KB_API_CACHE_SECONDS", 300)
 # while requests keep the previous one (glossary/matchers.py).
 KB_LINKER_BACKGROUND_TERMS = env.int("KB_LINKER_BACKGROUND_TERMS", 2000)
 # What one transcript may hold (glossary/transcripts/limits.py), so the work
-# on a file is bounded; and the largest file ingested inside a web request
-# (the API and admin upload), larger ones go through `manage.py
-# ingest_transcript`, well within gunicorn's worker timeout.
+# on a file is bounded.
 KB_TRANSCRIPT_MAX_SECONDS = env.float("KB_TRANSCRIPT_MAX_SECONDS", 172800.0)
 KB_TRANSCRIPT_MAX_SEGMENTS = env.int("KB_TRANSCRIPT_MAX_SEGMENTS", 100000)
+KB_TRANSCRIPT_MAX_CUES = env.int("KB_TRANSCRIPT_MAX_CUES", 200000)
 KB_TRANSCRIPT_MAX_SPEAKERS = env.int("KB_TRANSCRIPT_MAX_SPEAKERS", 500)
 KB_TRANSCRIPT_MAX_PEOPLE = env.int("KB_TRANSCRIPT_MAX_PEOPLE", 200)
-KB_UPLOAD_MAX_BYTES = env.int("KB_UPLOAD_MAX_BYTES", 4 * 1024 * 1024)
+# Uploads (the API and the admin): the largest file taken (larger ones go
+# through `manage.py ingest_transcript`), and the largest ingested inside the
+# request, well within gunicorn's worker timeout; larger ones are stored in
+# KB_UPLOAD_DIR and ingested by the job worker (glossary/services/uploads.py).
+# Several machines need KB_UPLOAD_DIR shared, or another storage backend
+# under STORAGES["transcripts"].
+KB_UPLOAD_MAX_BYTES = env.int("KB_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+KB_UPLOAD_INLINE_MAX_BYTES = env.int("KB_UPLOAD_INLINE_MAX_BYTES", 1024 * 1024)
+KB_UPLOAD_DIR = env.path("KB_UPLOAD_DIR", BASE_DIR / "var" / "uploads")
+# Where Django spools uploads over 2.5 MB while it reads them (default: the
+# system's temporary directory); a full disk there is a 507, not a 500.
+FILE_UPLOAD_TEMP_DIR = env.str("KB_UPLOAD_TEMP_DIR", "") or None
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "kb.upload_handlers.NoRoomAwareUploadHandler",
+]
+STORAGES["transcripts"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": KB_UPLOAD_DIR},
+}
 
 # Wikipedia enrichment: who kb says it is (Wikimedia asks for a contact), and
 # how long answers are reused without a request (0 turns the cache off).

@@ -172,6 +172,7 @@ def test_the_fuzzing_covers_every_operation():
         "GET /api/v1/episodes/{slug}/",
         "GET /api/v1/episodes/{slug}/terms/",
         "GET /api/v1/glossary.jsonld",
+        "GET /api/v1/jobs/{id}/",
         "GET /api/v1/terms/",
         "GET /api/v1/terms/{slug}/",
         "GET /api/v1/terms/{slug}/citations/",

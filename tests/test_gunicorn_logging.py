@@ -53,11 +53,11 @@ def get(port: int, path: str) -> int:
         connection.close()
 
 
-@pytest.fixture(scope="module")
-def gunicorn_output(tmp_path_factory):
-    """Run gunicorn, send two requests, stop it; its stdout and stderr lines."""
-    port = free_port()
-    static_root = tmp_path_factory.mktemp("static")
+def start_gunicorn(
+    port: int, static_root: Path, *, prefix: tuple[str, ...] = (), **variables: str
+) -> subprocess.Popen:
+    """gunicorn with kb/gunicorn.py and production settings on a loopback port,
+    its output piped; `prefix` runs it through another command."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "kb.settings",
@@ -69,17 +69,25 @@ def gunicorn_output(tmp_path_factory):
         "KB_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "1",
         "KB_ACCESS_LOG": "-",
+        **variables,
     }
     env.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kb")
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "kb/gunicorn.py", "kb.wsgi"],
+    return subprocess.Popen(
+        [*prefix, sys.executable, "-m", "gunicorn", "-c", "kb/gunicorn.py", "kb.wsgi"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+@pytest.fixture(scope="module")
+def gunicorn_output(tmp_path_factory):
+    """Run gunicorn, send two requests, stop it; its stdout and stderr lines."""
+    port = free_port()
+    server = start_gunicorn(port, tmp_path_factory.mktemp("static"))
     try:
         wait_for(port, server)
         statuses = [get(port, "/healthz"), get(port, "/api/v1/no-such-thing/")]

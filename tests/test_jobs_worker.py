@@ -30,7 +30,7 @@ def server():
         yield running
 
 
-def run_worker() -> subprocess.CompletedProcess:
+def run_worker(**extra_env: str) -> subprocess.CompletedProcess:
     """One worker process that runs every queued task, then exits."""
     settings = connection.settings_dict
     url = (
@@ -41,6 +41,7 @@ def run_worker() -> subprocess.CompletedProcess:
         **os.environ,
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
+        **extra_env,
     }
     return subprocess.run(
         [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay"],

@@ -267,6 +267,29 @@ class AdminWriteTests(TestCase):
         with self.assertRaises(IntegrityError), transaction.atomic():
             Episode.objects.create(show=make_show("x"), title="x", slug="")
 
+    def test_hostile_parameters_are_400s_on_every_admin_changelist(self):
+        # Every model the admin shows, Django's auth, django-axes and DRF's
+        # tokens included: a NUL in the search, a NUL in a filter's name, a
+        # regex lookup on a field the model has.
+        client = logged_in(self.superuser)
+        for model in admin.site._registry:
+            changelist = reverse(
+                f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
+            )
+            field = next(f.name for f in model._meta.fields if f.name != "id")
+            for query in ("q=%00", "x%00=1", f"{field}__regex=(", f"{field}__iregex=["):
+                with self.subTest(url=f"{changelist}?{query}"):
+                    response = client.get(f"{changelist}?{query}")
+                    assert response.status_code == 400
+
+    def test_a_nul_in_an_object_id_is_a_400_on_every_admin_change_page(self):
+        client = logged_in(self.superuser)
+        for model in admin.site._registry:
+            name = f"admin:{model._meta.app_label}_{model._meta.model_name}_change"
+            url = reverse(name, args=["1"]).replace("/1/", "/%00/")
+            with self.subTest(url=url):
+                assert client.get(url).status_code == 400
+
     def test_hostile_changelist_parameters_are_400s_not_500s(self):
         client = logged_in(self.superuser)
         for url in (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,10 +13,19 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from kb.upload_handlers import upload_found_no_room
+
 from ..models import Episode, Segment
 from ..services.episodes import appearances_save, episodes_delete
 from ..services.ingest import episode_ingest_transcript
-from ..services.uploads import upload_max_bytes, upload_too_large
+from ..services.uploads import (
+    NO_ROOM_MESSAGE,
+    NoRoomForUpload,
+    transcript_upload_enqueue,
+    upload_in_background,
+    upload_max_bytes,
+    upload_too_large,
+)
 from ..transcripts import TranscriptError
 from .display import audio_link, speaker_of, time_shown
 from .forms import HTTPS_URLS, TranscriptUploadForm
@@ -160,22 +170,45 @@ class EpisodeAdmin(GuardedChangelist, admin.ModelAdmin):
             raise PermissionDenied
         form = TranscriptUploadForm(request.POST or None, request.FILES or None)
         upload = None
-        if request.method == "POST" and form.is_valid():
+        no_room = upload_found_no_room(request)
+        if no_room:
+            form.add_error(None, NO_ROOM_MESSAGE)
+        elif request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             if upload.size > upload_max_bytes():
                 form.add_error("file", upload_too_large(upload.size))
                 upload = None
         if upload is not None:
+            options = {
+                "filename": upload.name,
+                "format": form.cleaned_data["format"] or None,
+                "audio_url": form.cleaned_data["audio_url"] or None,
+                "episode": episode,
+                "by": request.user,
+                "replace": form.cleaned_data["replace"],
+            }
             try:
-                result = episode_ingest_transcript(
-                    data=upload.read(),
-                    filename=upload.name,
-                    format=form.cleaned_data["format"] or None,
-                    audio_url=form.cleaned_data["audio_url"] or None,
-                    episode=episode,
-                    by=request.user,
-                    replace=form.cleaned_data["replace"],
+                job = (
+                    transcript_upload_enqueue(file=upload, **options)
+                    if upload_in_background(upload.size)
+                    else None
                 )
+            except NoRoomForUpload as error:
+                form.add_error(None, str(error))
+                no_room, upload, job = True, None, None
+            if job is not None:
+                self.message_user(
+                    request,
+                    f"{upload.name} is large: the job worker ingests it (job "
+                    f"{job.pk}); this page shows how it went.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:glossary_job_change", args=[job.pk])
+                )
+        if upload is not None:
+            try:
+                result = episode_ingest_transcript(data=upload.read(), **options)
             except TranscriptError as error:
                 form.add_error("file", f"{upload.name}: {error}")
             except ValidationError as error:
@@ -194,8 +227,14 @@ class EpisodeAdmin(GuardedChangelist, admin.ModelAdmin):
             if episode
             else "Upload a transcript",
             "max_bytes": upload_max_bytes(),
+            "inline_bytes": settings.KB_UPLOAD_INLINE_MAX_BYTES,
         }
-        return TemplateResponse(request, "admin/glossary/episode/upload.html", context)
+        return TemplateResponse(
+            request,
+            "admin/glossary/episode/upload.html",
+            context,
+            status=507 if no_room else 200,
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(num_segments=Count("segments"))

@@ -8,7 +8,10 @@
 `code` is stable (DRF's codes: `not_found`, `method_not_allowed`,
 `not_authenticated`, `permission_denied`, `throttled`, `invalid`... plus
 `payload_too_large`, `invalid_transcript`, `conflict`,
-`database_unavailable` (503 with `Retry-After`) and `server_error`); `message` is
+`database_unavailable` (503 with `Retry-After`), `timeout` (503: kb's time
+bound on a request), `uri_too_long` (414), `headers_too_large` (431, both
+from kb/bounds.py), `insufficient_storage` (507, an upload on a full disk)
+and `server_error`); `message` is
 for people; `fields` names the parameters or form fields at fault (empty when
 none is). DRF's headers are kept (`Allow`, `WWW-Authenticate`, `Retry-After`).
 An unexpected exception is logged and answered with a JSON 500, never an HTML
@@ -46,6 +49,8 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from kb.deadline import RequestTimedOut
+
 from ..services.locks import Busy
 
 logger = logging.getLogger("glossary.api")
@@ -66,6 +71,18 @@ class Conflict(exceptions.APIException):
     status_code = 409
     default_detail = "Another change to this is in progress; try again shortly."
     default_code = "conflict"
+
+
+class RequestTooSlow(exceptions.APIException):
+    """Stopped by kb's own time bound (kb/deadline.py) or PostgreSQL's
+    `statement_timeout`, before gunicorn's worker timeout."""
+
+    status_code = 503
+    default_detail = "The request took too long and was stopped; nothing was written."
+    default_code = "timeout"
+
+
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for statement_timeout
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -101,6 +118,10 @@ def _as_api_exception(exc: Exception) -> Exception:
         return Conflict(exc.messages[0])
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, RequestTimedOut):
+        return RequestTooSlow(str(exc))
+    if getattr(exc.__cause__, "sqlstate", None) == QUERY_CANCELED:
+        return RequestTooSlow()
     if isinstance(exc, OperationalError | InterfaceError):
         # The server down or unreachable (not a bad query: that is a
         # ProgrammingError or a constraint's IntegrityError, a bug).

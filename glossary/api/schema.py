@@ -27,9 +27,12 @@ DESCRIPTIONS = {
     404: "No such resource, page or format.",
     409: "The same episode is being ingested by another request; try again.",
     413: "The request body is too large.",
+    414: "The URL is over kb's limit (`KB_MAX_URL_BYTES`).",
     415: "Unsupported request body type.",
     429: "Too many requests; `Retry-After` says when to try again.",
-    503: "The database is unavailable; `Retry-After` says when to try again.",
+    431: "Too many headers, or one over kb's limit (`KB_MAX_HEADER_BYTES`).",
+    503: "The database is unavailable (`Retry-After` says when to try again), "
+    "or the request took too long (`timeout`).",
 }
 READ_HEADERS = {
     "ETag": "Validator for `If-None-Match`.",
@@ -58,15 +61,16 @@ def document_errors_and_caching(
 def error_statuses(method: str, operation: dict[str, Any]) -> list[int]:
     """The error statuses an operation can answer with.
 
-    Every call can lack a valid token (401) or be throttled (429). A read
+    Every call can lack a valid token (401), be throttled (429) or be over
+    kb's bounds on the URL (414) and the headers (431, kb/bounds.py). A read
     can name a missing page, slug or `?format=` (404), and one that takes
     parameters other than `format` can be given bad ones (400). A write can
     be invalid (400), too large (413) or of the wrong type (415), and one
     that refuses anonymous callers can refuse a token's user too (403) or be
     busy with the same episode (409). Any call can find the database down
-    (503).
+    or take too long (503).
     """
-    statuses = {401, 429, 503}
+    statuses = {401, 414, 429, 431, 503}
     if method == "GET":
         statuses.add(404)
         if any(

@@ -5,6 +5,7 @@ from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from .errors import api_not_found
+from .jobs import JobView
 from .link import LinkView
 from .views import (
     ApiRootView,
@@ -26,5 +27,6 @@ urlpatterns = [
     path("glossary.jsonld", GlossaryJsonLdView.as_view(), name="glossary-jsonld"),
     path("transcripts/", TranscriptUploadView.as_view(), name="transcript-upload"),
     path("link/", LinkView.as_view(), name="link"),
+    path("jobs/<int:pk>/", JobView.as_view(), name="job-detail"),
     re_path(r"", api_not_found),
 ]

@@ -29,6 +29,8 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse as api_reverse
 from rest_framework.views import APIView
 
+from kb.upload_handlers import upload_found_no_room
+
 from .. import jsonld
 from ..addresses import slug_urls
 from ..context_processors import site_name
@@ -39,16 +41,26 @@ from ..selectors import state
 from ..selectors import terms as term_reads
 from ..selectors.citations import term_citations
 from ..services.ingest import episode_ingest_transcript
-from ..services.uploads import upload_max_bytes, upload_too_large
+from ..services.uploads import (
+    NO_ROOM_MESSAGE,
+    NoRoomForUpload,
+    ingest_changes,
+    transcript_upload_enqueue,
+    upload_in_background,
+    upload_max_bytes,
+    upload_too_large,
+)
 from ..transcripts import TranscriptError
 from .caching import ConditionalReadMixin
 from .errors import PayloadTooLarge
 from .filters import TermFilter
+from .jobs import JobSerializer, job_accepted
 from .serializers import (
     CitationSerializer,
     EpisodeDetailSerializer,
     EpisodeSerializer,
     EpisodeTermsSerializer,
+    ErrorSerializer,
     IngestResultSerializer,
     TermDetailSerializer,
     TermSerializer,
@@ -236,6 +248,12 @@ class InvalidTranscript(exceptions.ValidationError):
     default_code = "invalid_transcript"
 
 
+class InsufficientStorage(exceptions.APIException):
+    status_code = 507
+    default_detail = NO_ROOM_MESSAGE
+    default_code = "insufficient_storage"
+
+
 class MayIngest(BasePermission):
     """A staff account with the add or the change permission on episodes;
     the service then checks the one the file needs."""
@@ -267,11 +285,22 @@ class TranscriptUploadView(APIView):
         "episodes (a new one) or change them (an existing one), as in the admin: "
         "editors may update episodes, not create them. 201 when the episode is "
         "new, 200 otherwise; a file that cannot be parsed is a 400 naming the "
-        "line, and nothing is written.",
+        "line, and nothing is written; a full disk is a 507, nothing written. "
+        "A file over `KB_UPLOAD_INLINE_MAX_BYTES` "
+        "is stored and ingested by the job worker: 202 with the job "
+        "(`Location`: `/api/v1/jobs/<id>/`), whose `errors` name the line "
+        "as the 400 would.",
         # A file travels only in multipart (the form parser is there for the
         # JSON 413 of an oversized form body, not for uploads).
         request={"multipart/form-data": TranscriptUploadSerializer},
-        responses={201: IngestResultSerializer, 200: IngestResultSerializer},
+        responses={
+            201: IngestResultSerializer,
+            200: IngestResultSerializer,
+            202: JobSerializer,
+            507: OpenApiResponse(
+                ErrorSerializer, description="No room on the server's disk."
+            ),
+        },
     )
     def post(self, request: Request) -> Response:
         limit = upload_max_bytes()
@@ -281,42 +310,37 @@ class TranscriptUploadView(APIView):
             length = 0
         if length > limit + MULTIPART_SLACK:
             raise PayloadTooLarge(upload_too_large())
-        form = TranscriptUploadSerializer(data=request.data)
+        data = request.data
+        if upload_found_no_room(request._request):
+            raise InsufficientStorage()
+        form = TranscriptUploadSerializer(data=data)
         form.is_valid(raise_exception=True)
         fields = form.validated_data
         upload = fields["file"]
         if upload.size > limit:
             raise PayloadTooLarge(upload_too_large(upload.size))
+        options = {
+            "filename": upload.name,
+            "format": fields.get("format"),
+            "show": fields.get("show"),
+            "slug": fields.get("slug"),
+            "audio_url": fields.get("audio_url"),
+            "by": request.user,
+        }
+        if upload_in_background(upload.size):
+            try:
+                job = transcript_upload_enqueue(file=upload, **options)
+            except NoRoomForUpload:
+                raise InsufficientStorage() from None
+            return job_accepted(request, job)
         try:
-            result = episode_ingest_transcript(
-                data=upload.read(),
-                filename=upload.name,
-                format=fields.get("format"),
-                show=fields.get("show"),
-                slug=fields.get("slug"),
-                audio_url=fields.get("audio_url"),
-                by=request.user,
-            )
+            result = episode_ingest_transcript(data=upload.read(), **options)
         except TranscriptError as error:
             raise InvalidTranscript({"file": [f"{upload.name}: {error}"]}) from None
         context = {"request": request, "view": self, "format": self.format_kwarg}
         episode = episode_reads.episode_detail(result.episode.slug)
-        body = {
-            "episode": episode,
-            "created": result.created,
-            "unchanged": result.unchanged,
-            "segments": {
-                "created": result.segments_created,
-                "updated": result.segments_updated,
-                "deleted": result.segments_deleted,
-            },
-            "citations": {
-                "moved": result.citations_moved,
-                "dropped": result.citations_dropped,
-            },
-            "people_created": result.people_created,
-            "summary": result.summary(),
-        }
+        body = {**ingest_changes(result), "episode": episode}
+        body["summary"] = result.summary()
         location = api_reverse(
             "api:episode-detail", kwargs={"slug": episode.slug}, request=request
         )

@@ -251,3 +251,15 @@ def _refresh_terms(job: Job, progress: _Progress, transport: Any):
 
 
 RUNNERS[Job.Kind.REFRESH_TERMS] = _refresh_terms
+
+
+def _ingest_transcript(job: Job, progress: _Progress, transport: Any):
+    from .uploads import upload_job_run
+
+    progress.set(0, 1)
+    outcome = upload_job_run(job)
+    progress.set(1, 1)
+    return outcome
+
+
+RUNNERS[Job.Kind.INGEST_TRANSCRIPT] = _ingest_transcript

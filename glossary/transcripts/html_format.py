@@ -23,6 +23,7 @@ from html.parser import HTMLParser
 
 from .base import ParsedTranscript, TranscriptError, Warnings, clamp_backwards
 from .labels import speaker_name
+from .limits import Limits, Tally
 from .turns import (
     Cue,
     clean_text,
@@ -34,9 +35,10 @@ from .turns import (
 )
 
 
-def parse_html(text: str) -> ParsedTranscript:
+def parse_html(text: str, limits: Limits | None = None) -> ParsedTranscript:
     """Parse an HTML transcript; raise `TranscriptError` naming the line."""
-    reader = _Reader()
+    tally = Tally(limits)
+    reader = _Reader(tally)
     try:
         reader.feed(text)
         reader.close()
@@ -44,7 +46,7 @@ def parse_html(text: str) -> ParsedTranscript:
         raise TranscriptError(f"unreadable HTML: {error}") from None
     reader.flush()
     estimate_starts(reader.cues)
-    segments = require_text(merge_turns(reader.cues), "<p> paragraphs")
+    segments = require_text(merge_turns(reader.cues, tally), "<p> paragraphs")
     return ParsedTranscript(
         format="html", segments=segments, title=reader.title, warnings=reader.warnings
     )
@@ -55,8 +57,9 @@ class _Reader(HTMLParser):
 
     IGNORED = frozenset({"script", "style", "template", "noscript"})
 
-    def __init__(self) -> None:
+    def __init__(self, tally: Tally) -> None:
         super().__init__(convert_charrefs=True)
+        self.tally = tally
         self.cues: list[Cue] = []
         self.title = ""
         self.ignoring: str | None = None
@@ -130,6 +133,7 @@ class _Reader(HTMLParser):
         if not text:
             return
         line = self.speaker_line if self.speaker else self.paragraph_line
+        self.tally.cue(line)
         self.cues.append(Cue(self.speaker, text, self.time, None, line))
         self.paragraph_line = None
         self.speaker = self.speaker_line = None

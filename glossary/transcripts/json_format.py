@@ -31,12 +31,13 @@ from typing import Any
 
 from .base import ParsedTranscript, TranscriptError, Warnings, clamp_backwards
 from .labels import speaker_name
+from .limits import Limits, Tally
 from .turns import Cue, clean_text, clock, merge_turns, parse_clock, require_text
 
 WHITESPACE_RE = re.compile(r"[ \t\n\r]*")
 
 
-def parse_json(text: str) -> ParsedTranscript:
+def parse_json(text: str, limits: Limits | None = None) -> ParsedTranscript:
     """Parse a JSON transcript; raise `TranscriptError` naming the segment."""
     try:
         data = json.loads(text)
@@ -62,6 +63,8 @@ def parse_json(text: str) -> ParsedTranscript:
             line=_key_line(text),
         )
 
+    tally = Tally(limits)
+    tally.cue(_key_line(text), count=len(segments))  # before reading any
     cues: list[Cue] = []
     speakers: dict[str, str | None] = {}  # cleaned names, as they repeat
     warnings = Warnings()
@@ -90,7 +93,7 @@ def parse_json(text: str) -> ParsedTranscript:
             ) from None
         previous = cue.start or 0.0
         cues.append(cue)
-    parsed = require_text(merge_turns(cues), "segments")
+    parsed = require_text(merge_turns(cues, tally), "segments")
     return ParsedTranscript(format="json", segments=parsed, warnings=warnings)
 
 

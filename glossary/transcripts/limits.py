@@ -4,9 +4,13 @@ Every format's parser ends here (`parse_transcript` calls `check_limits`),
 so one set of rules guards every path (command, admin, API): times finite
 and within a plausible episode length, text free of NUL and lone
 surrogates (PostgreSQL and UTF-8 refuse both), each field within its
-column, and the number of segments, speakers, people and time marks
-capped, so that the work done on a file is bounded whatever it holds. An
-error names the field, the segment and its line when the parser knew it.
+column, and the number of people and time marks capped. An error names the
+field, the segment and its line when the parser knew it.
+
+The counts that make a file expensive, cues, segments and speakers, are
+kept by the parsers as they read (`Tally`), which stop at the line that
+crosses a cap: a file of a million cues over a cap of 200,000 is refused
+after reading 200,001 timing lines, without building a cue.
 
 No Django here: the caps are plain numbers, `Limits.from_settings` reads
 them from any object with `KB_TRANSCRIPT_*` attributes.
@@ -32,6 +36,7 @@ class Limits:
 
     max_seconds: float = 48 * 3600.0
     max_segments: int = 100_000
+    max_cues: int = 200_000
     max_speakers: int = 500
     max_people: int = 200
     max_marks: int = 1_000_000
@@ -60,9 +65,6 @@ def check_limits(parsed: ParsedTranscript, limits: Limits | None = None) -> None
     """Raise `TranscriptError` for the first thing `parsed` may not hold."""
     limits = limits or Limits()
     _text("title", parsed.title, limits.title_chars)
-    _count("segments", len(parsed.segments), limits.max_segments)
-    speakers = parsed.speakers
-    _count("speakers", len(speakers), limits.max_speakers)
     _count("people in the credits", len(parsed.people), limits.max_people)
     marks = 0
     for number, segment in enumerate(parsed.segments, start=1):
@@ -85,16 +87,56 @@ def check_limits(parsed: ParsedTranscript, limits: Limits | None = None) -> None
         _text(f"{where}: bio", person.bio, limits.bio_chars)
 
 
-def _count(what: str, n: int, cap: int) -> None:
+class Tally:
+    """What a parser has read so far, refused the moment a cap is crossed.
+
+    `cue` per cue (a timing line, a JSON item, an HTML paragraph),
+    `segment` per speaker turn begun and `turn_length` as cues join a turn;
+    each raises `TranscriptError` naming the line that went over.
+    """
+
+    __slots__ = ("cues", "limits", "segments", "speakers")
+
+    def __init__(self, limits: Limits | None = None) -> None:
+        self.limits = limits or Limits()
+        self.cues = 0
+        self.segments = 0
+        self.speakers: set[str] = set()
+
+    def cue(self, line: int | None = None, *, count: int = 1) -> None:
+        self.cues += count
+        _count("cues", self.cues, self.limits.max_cues, line=line)
+
+    def turn_length(self, chars: int, line: int | None = None) -> None:
+        """Refuse the turn being built once its text is over the cap."""
+        cap = self.limits.max_segment_chars
+        if chars > cap:
+            raise TranscriptError(
+                f"segment {self.segments}: text is {chars} characters long, "
+                f"over the limit of {cap}",
+                line=line,
+            )
+
+    def segment(self, speaker: str | None, line: int | None = None) -> None:
+        self.segments += 1
+        _count("segments", self.segments, self.limits.max_segments, line=line)
+        if speaker and speaker not in self.speakers:
+            self.speakers.add(speaker)
+            _count("speakers", len(self.speakers), self.limits.max_speakers, line=line)
+
+
+def _count(what: str, n: int, cap: int, *, line: int | None = None) -> None:
     if n > cap:
         raise TranscriptError(
             f"too many {what}: {n}, over the limit of {cap} "
-            f"(KB_TRANSCRIPT_MAX_{_setting(what)})"
+            f"(KB_TRANSCRIPT_MAX_{_setting(what)})",
+            line=line,
         )
 
 
 def _setting(what: str) -> str:
     return {
+        "cues": "CUES",
         "segments": "SEGMENTS",
         "speakers": "SPEAKERS",
         "people in the credits": "PEOPLE",

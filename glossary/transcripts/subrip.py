@@ -29,6 +29,7 @@ from datetime import timedelta
 import srt
 
 from .base import ParsedTranscript, TranscriptError, Warnings
+from .limits import Limits, Tally
 from .turns import (
     Cue,
     check_cue_times,
@@ -46,10 +47,11 @@ TAG_RE = re.compile(r"<[^>\n]*>|\{\\[^}\n]*\}")
 MILLISECOND = timedelta(milliseconds=1)
 
 
-def parse_srt(text: str) -> ParsedTranscript:
+def parse_srt(text: str, limits: Limits | None = None) -> ParsedTranscript:
     """Parse an SRT transcript; raise `TranscriptError` naming the line."""
     lines = text.split("\n")
-    timings = timing_lines(lines, _milliseconds)
+    tally = Tally(limits)
+    timings = timing_lines(lines, _milliseconds, tally)
     try:
         subtitles = list(srt.parse(text))
     except srt.SRTParseError as error:
@@ -75,7 +77,7 @@ def parse_srt(text: str) -> ParsedTranscript:
                 )
         runs = speaker_runs(TAG_RE.sub("", part) for part in content)
         cues.extend(split_cue(runs, start=start, end=end, line=line))
-    segments = require_text(merge_turns(cues), "subtitles")
+    segments = require_text(merge_turns(cues, tally), "subtitles")
     return ParsedTranscript(format="srt", segments=segments, warnings=warnings)
 
 

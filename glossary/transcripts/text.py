@@ -30,6 +30,7 @@ from .base import (
     clamp_backwards,
 )
 from .labels import looks_like_label, split_label
+from .limits import Limits, Tally
 
 # Speaking rate used to extrapolate past the last marker when the transcript
 # gives no better figure (about 150 words a minute).
@@ -62,8 +63,9 @@ def parse_seconds(hours: str | None, minutes: str, seconds: str, *, line: int) -
     return int(hours or 0) * 3600 + m * 60 + s
 
 
-def parse_text(text: str) -> ParsedTranscript:
-    """Parse a plain-text transcript; raise `TranscriptError` naming the line."""
+def parse_text(text: str, limits: Limits | None = None) -> ParsedTranscript:
+    """Parse a plain-text transcript; raise `TranscriptError` naming the line
+    (also that of the turn crossing a cap of `limits`)."""
     lines = text.split("\n")
     if not any(line.strip() for line in lines):
         raise TranscriptError("the transcript is empty", line=1)
@@ -71,7 +73,7 @@ def parse_text(text: str) -> ParsedTranscript:
     warnings = Warnings()
     title, number, body_start = _read_header(lines)
     body_end, people = _read_credits(lines, body_start, title)
-    turns = _read_turns(lines, body_start, body_end, warnings)
+    turns = _read_turns(lines, body_start, body_end, warnings, Tally(limits))
     if not any(turn.speaker for turn in turns):
         raise TranscriptError(
             "no speaker turns found: expected lines such as 'Name: what they said'",
@@ -129,7 +131,7 @@ def _read_credits(
 
 
 def _read_turns(
-    lines: list[str], start: int, end: int, warnings: Warnings
+    lines: list[str], start: int, end: int, warnings: Warnings, tally: Tally
 ) -> list[_Turn]:
     turns: list[_Turn] = []
     for index in range(start, end):
@@ -139,6 +141,7 @@ def _read_turns(
         line_no = index + 1
         speaker, text = split_label(raw)
         if speaker:
+            tally.segment(speaker, line_no)
             turns.append(_Turn(speaker, line_no, [(line_no, text)]))
             continue
         label = looks_like_label(raw)
@@ -152,6 +155,7 @@ def _read_turns(
         if turns:
             turns[-1].parts.append((line_no, raw))
         else:
+            tally.segment(None, line_no)
             turns.append(_Turn(None, line_no, [(line_no, raw)]))
     return turns
 

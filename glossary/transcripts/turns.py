@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from .base import ParsedSegment, TimeMark, TranscriptError, Warnings, clamp_backwards
 from .labels import split_label
+from .limits import Tally
 
 # The text parser's interpolation (same speaking rate, same extrapolation), so
 # an HTML file without times is timed as its plain-text export would be.
@@ -141,20 +142,23 @@ def clock(seconds: float) -> str:
 
 
 def timing_lines(
-    lines: Sequence[str], milliseconds: Callable[[str, int], int]
+    lines: Sequence[str], milliseconds: Callable[[str, int], int], tally: Tally
 ) -> list[tuple[int, int, int]]:
     """(line, start, end) in milliseconds of every line holding `-->`, in order.
 
     Caption libraries silently skip a cue whose timings they cannot read and
     keep no line numbers. Checking every `-->` line first names the line of
     a bad timestamp, and the list gives each cue its line (`find_line`).
-    `milliseconds(value, line)` reads one timestamp or raises.
+    `milliseconds(value, line)` reads one timestamp or raises. Each is a cue
+    counted in `tally`, so a file over the cap stops here, before any
+    caption library builds its cues.
     """
     found = []
     for index, line in enumerate(lines):
         if "-->" not in line:
             continue
         number = index + 1
+        tally.cue(number)
         left, _, right = line.partition("-->")
         left = left.strip()
         if left and not left[0].isdigit():
@@ -300,7 +304,7 @@ class _Turn:
         )
 
 
-def merge_turns(cues: Iterable[Cue]) -> list[ParsedSegment]:
+def merge_turns(cues: Iterable[Cue], tally: Tally) -> list[ParsedSegment]:
     """Speaker turns from cues, in order; every cue must have a start.
 
     Consecutive cues of the same speaker, or naming nobody, make one turn:
@@ -308,7 +312,7 @@ def merge_turns(cues: Iterable[Cue]) -> list[ParsedSegment]:
     word-level transcripts read naturally), the first start, the latest end,
     and a `TimeMark` at later cues whose start the file gives (at most one a
     `MARK_SPACING_SECONDS`), so a mention's time can be interpolated inside a
-    long turn.
+    long turn. Each turn begun is counted in `tally` (segments, speakers).
     """
     turns: list[_Turn] = []
     for cue in cues:
@@ -321,7 +325,9 @@ def merge_turns(cues: Iterable[Cue]) -> list[ParsedSegment]:
             and not (current.cue.speaker is None and current.ends_paragraph())
         ):
             current.add(cue)
+            tally.turn_length(current.length, current.cue.line)
         else:
+            tally.segment(cue.speaker, cue.line)
             turns.append(_Turn(cue))
     segments = [turn.segment() for turn in turns]
     never_decreasing(segments)

@@ -33,6 +33,7 @@ from webvtt.errors import MalformedCaptionError, MalformedFileError
 
 from .base import ParsedTranscript, TranscriptError, Warnings
 from .labels import speaker_name
+from .limits import Limits, Tally
 from .turns import (
     Cue,
     check_cue_times,
@@ -50,7 +51,7 @@ VOICE_RE = re.compile(r"<v(?:\.[^\s>]*)?(?:[ \t\f]+([^>]*))?>")
 TAG_RE = re.compile(r"<[^>\n]*>")
 
 
-def parse_vtt(text: str) -> ParsedTranscript:
+def parse_vtt(text: str, limits: Limits | None = None) -> ParsedTranscript:
     """Parse a WebVTT transcript; raise `TranscriptError` naming the line."""
     lines = text.split("\n")
     if not _is_header(lines[0]):
@@ -64,7 +65,8 @@ def parse_vtt(text: str) -> ParsedTranscript:
             "missing the WEBVTT header: a WebVTT file must start with a line 'WEBVTT'",
             line=1,
         )
-    timings = timing_lines(lines, _milliseconds)
+    tally = Tally(limits)
+    timings = timing_lines(lines, _milliseconds, tally)
     try:
         captions = webvtt.from_buffer(io.StringIO(text)).captions
     except (MalformedFileError, MalformedCaptionError, ValueError) as error:
@@ -84,7 +86,7 @@ def parse_vtt(text: str) -> ParsedTranscript:
         raw = caption.raw_text
         runs = _voice_runs(raw) if voiced else _prefix_runs(raw)
         cues.extend(split_cue(runs, start=start, end=end, line=line))
-    segments = require_text(merge_turns(cues), "cues")
+    segments = require_text(merge_turns(cues, tally), "cues")
     return ParsedTranscript(format="vtt", segments=segments, warnings=warnings)
 
 
