@@ -1,9 +1,11 @@
 """The OpenAPI schema: committed, served, documented, and true to the API.
 
 The committed `docs/openapi.yaml` must be what drf-spectacular generates
-from the code; when it is not, refresh it with
+from the code; when it is not, refresh it with (on PostgreSQL: integer
+bounds in the schema follow the database's columns)
 
-    DEBUG=1 .venv/bin/python manage.py spectacular --file docs/openapi.yaml \\
+    DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb \\
+        .venv/bin/python manage.py spectacular --file docs/openapi.yaml \\
         --validate --fail-on-warn
 
 Schemathesis then generates requests from that schema (valid and invalid
@@ -30,7 +32,8 @@ from tests.test_api_terms import build_api_glossary
 
 OPENAPI = Path(__file__).resolve().parent.parent / "docs" / "openapi.yaml"
 REFRESH = (
-    "DEBUG=1 .venv/bin/python manage.py spectacular --file docs/openapi.yaml "
+    "DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb "
+    ".venv/bin/python manage.py spectacular --file docs/openapi.yaml "
     "--validate --fail-on-warn"
 )
 
