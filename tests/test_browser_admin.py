@@ -156,3 +156,20 @@ def test_a_queue_row_folds_its_candidate_into_the_proposed_term(live_server, pag
     page.wait_for_selector(".messagelist .success")
     assert not Term.objects.filter(pk=variant.pk).exists()
     assert target.aliases.filter(label="Lama 2", kind="hidden").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_seeds_review_queue_fits_a_1280_pixel_window(live_server, page):
+    episode_ingest_transcript(data=SEED.read_bytes(), filename=SEED.name)
+    terms_propose_candidates()
+    citations_refresh()
+    editor()
+    log_in(page, live_server, "/admin/glossary/term/?status__exact=candidate")
+    page.wait_for_selector("#result_list")
+    table, room = page.evaluate(
+        "() => [document.querySelector('#result_list').scrollWidth,"
+        " document.querySelector('#changelist .results').clientWidth]"
+    )
+    assert table <= room  # every column in view, no sideways scrolling
+    headers = page.locator("#result_list thead th").all_inner_texts()
+    assert "STATUS" not in [h.strip() for h in headers]  # the queue is one status

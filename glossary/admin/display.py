@@ -164,20 +164,27 @@ class TermColumns:
     def other_labels(self, obj: Term) -> str:
         return ", ".join(other_labels(obj)) or "—"
 
-    @admin.display(description="possible variant of")
-    def variant_of(self, obj: Term) -> str:
-        proposal = evidence_of(obj).get("variant_of")
-        if obj.status != Term.Status.CANDIDATE or not isinstance(proposal, dict):
-            return "—"
-        return f"{proposal.get('label', '?')} ({proposal.get('reason', '')})"
-
-    @admin.display(description="fold")
+    @admin.display(description="variant of")
     def fold_link(self, obj: Term) -> str:
+        """Extraction's proposal, if any, and the button that folds the
+        candidate into a term (that one or another): one column, so the
+        queue fits the window."""
         if obj.status != Term.Status.CANDIDATE:
             return ""
+        proposal = evidence_of(obj).get("variant_of")
+        proposed = (
+            format_html(
+                '<span class="kb-variant">{} ({})</span> ',
+                proposal.get("label", "?"),
+                proposal.get("reason", ""),
+            )
+            if isinstance(proposal, dict)
+            else ""
+        )
         return format_html(
-            '<a class="button kb-fold" href="{}" title="Merge this variant into '
+            '{}<a class="button kb-fold" href="{}" title="Merge this variant into '
             'another term, as hidden labels">Fold into…</a>',
+            proposed,
             reverse("admin:glossary_term_fold", args=[obj.pk]),
         )
 

@@ -95,7 +95,6 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
         "speakers",
         "quote",
         "other_labels",
-        "variant_of",
         "defined",
         "fold_link",
     ]
@@ -184,6 +183,14 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
             obj.pk,
             format_html(gettext("Select this object for an action - {}"), str(obj)),
         )
+
+    def get_list_display(self, request: HttpRequest) -> list[str]:
+        """Without the status column when the list shows one status (the
+        review queue): the table then fits a 1280-pixel window."""
+        columns = list(super().get_list_display(request))
+        if request.GET.get("status__exact"):
+            columns.remove("status")
+        return columns
 
     def get_ordering(self, request: HttpRequest) -> list:
         """The review queue's order: one episode's ranking when the episode
