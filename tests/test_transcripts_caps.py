@@ -4,10 +4,16 @@ than the cap's worth of work (the error's line shows where it stopped)."""
 
 import gc
 import json
+import threading
 
 import pytest
 
-from glossary.transcripts import Limits, TranscriptError, parse_transcript
+from glossary.transcripts import (
+    Limits,
+    TranscriptError,
+    _cycle_collection_paused,
+    parse_transcript,
+)
 
 
 def clock(seconds: float) -> str:
@@ -102,6 +108,33 @@ def test_parsing_leaves_a_garbage_collector_that_was_off_off():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_collector_stays_off_until_the_last_of_overlapping_parses_ends():
+    # Thread A's parse starts, B's starts, A's ends while B's still runs.
+    a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+    during_b_after_a = []
+
+    def parse_a():
+        with _cycle_collection_paused():
+            a_in.set()
+            b_in.wait(5)
+        a_out.set()
+
+    def parse_b():
+        a_in.wait(5)
+        with _cycle_collection_paused():
+            b_in.set()
+            a_out.wait(5)
+            during_b_after_a.append(gc.isenabled())
+
+    threads = [threading.Thread(target=parse_a), threading.Thread(target=parse_b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    assert during_b_after_a == [False]
+    assert gc.isenabled()
 
 
 def test_cues_of_one_voice_stop_when_their_turn_is_over_the_length_cap():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import re
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -204,14 +205,27 @@ def _cycle_collection_paused() -> Iterator[None]:
     exactly as much with the collector off. Parsers make no reference
     cycles (their data is a tree), so reference counting frees all they
     drop; the collector is turned back on, if it was on, when they return.
+    The pause is the process's, so threads parsing at once share it: the
+    first one in pauses, the last one out resumes.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
+    global _parsing, _resume
+    with _pause_lock:
+        if _parsing == 0:
+            _resume = gc.isenabled()
+            gc.disable()
+        _parsing += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _pause_lock:
+            _parsing -= 1
+            if _parsing == 0 and _resume:
+                gc.enable()
+
+
+_pause_lock = threading.Lock()
+_parsing = 0  # parsers running now, in every thread
+_resume = False  # whether the collector was on before the first of them
 
 
 def _format_name(format: str) -> str:
