@@ -82,6 +82,22 @@ class ShowAdminTests(TestCase):
         assert "GUID omw-0003" in detail
         assert "&quot;created&quot;: 4" in detail
 
+    def test_an_uploader_without_view_job_sees_its_own_job_and_no_other(self):
+        uploader = make_user("uploader", editor=False)
+        uploader.user_permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="glossary",
+                codename__in=["change_episode", "view_episode"],
+            )
+        )
+        own = Job.objects.create(kind=Job.Kind.INGEST_TRANSCRIPT, created_by=uploader)
+        other = Job.objects.create(kind=Job.Kind.INGEST_TRANSCRIPT, created_by=self.editor)
+        client = logged_in(uploader)
+        own_page = client.get(reverse("admin:glossary_job_change", args=[own.pk]))
+        assert own_page.status_code == 200
+        other_page = client.get(reverse("admin:glossary_job_change", args=[other.pk]))
+        assert other_page.status_code == 403
+
     def test_wikipedia_enrichment_is_queued_from_the_job_list(self):
         logged_in(self.editor).post(reverse("admin:glossary_job_enrich"))
         assert Job.objects.get().kind == Job.Kind.ENRICH_WIKIPEDIA

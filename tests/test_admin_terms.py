@@ -96,6 +96,16 @@ class ReviewQueueTests(TestCase):
         assert "RLHF is how the model learns what people prefer." in content
         assert "reinforcement learning from human feedback" in content
 
+    def test_marks_a_first_mention_placed_inside_a_turn_as_approximate(self):
+        Term.objects.filter(pk=self.rlhf.pk).update(
+            evidence=evidence(first_approximate=True)
+        )
+        assert "▶ ~12:34" in self.client.get(CHANGELIST).content.decode()
+        Term.objects.filter(pk=self.rlhf.pk).update(
+            evidence=evidence(first_approximate=False)
+        )
+        assert "▶ 12:34" in self.client.get(CHANGELIST).content.decode()
+
     def test_tolerates_evidence_with_missing_keys(self):
         Term.objects.filter(pk=self.unscored.pk).update(
             evidence={"first_seconds": "soon", "speakers": "Ann"}
@@ -641,6 +651,12 @@ class HistoryTests(TestCase):
         assert (term.label, term.slug, term.version) == ("RLHF", "rlhf", 3)
         assert labels_of(term)["RLHF"] == "preferred"
         assert TermRedirect.objects.get(old_slug="preference-tuning").term == term
+
+    def test_a_revert_to_a_version_that_is_not_a_number_is_not_found(self):
+        url = reverse("admin:glossary_term_history", args=[self.term.pk]) + "abc/"
+        assert self.client.get(url).status_code == 404
+        assert self.client.post(url, {}).status_code == 404
+        assert Term.objects.get(pk=self.term.pk).version == self.term.version
 
     def test_restores_a_deleted_label_from_its_history(self):
         alias = Alias.objects.get(label="rlhf training")

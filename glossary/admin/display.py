@@ -38,7 +38,7 @@ def audio_link(audio_url: str, seconds: float | None, *, approximate=False) -> s
     """A link that plays the episode from `seconds` (a media fragment, `#t=`)."""
     if seconds is None:
         return "—"
-    label = f"{'~' if approximate else ''}{clock(seconds)}"
+    label = time_label(seconds, approximate=approximate)
     if not audio_url:
         return label
     return format_html(
@@ -46,6 +46,11 @@ def audio_link(audio_url: str, seconds: float | None, *, approximate=False) -> s
         play_url(audio_url, seconds),
         label,
     )
+
+
+def time_label(seconds: float, *, approximate: bool = False) -> str:
+    """"23:57", or "~23:57" for a time interpolated inside a turn."""
+    return f"{'~' if approximate else ''}{clock(seconds)}"
 
 
 def episode_label(number: int | None, title: str) -> str:
@@ -126,7 +131,9 @@ class TermColumns:
             return "—"
         audio_url = getattr(obj, "first_audio_url", None) or ""
         episode = evidence.get("first_episode")
-        link = audio_link(audio_url, seconds)
+        # Extraction places the first mention as citations are placed.
+        approximate = bool(evidence.get("first_approximate", True))
+        link = audio_link(audio_url, seconds, approximate=approximate)
         if not audio_url and isinstance(episode, str) and episode:
             # No audio: the transcript page opens at that moment instead.
             link = format_html(
@@ -134,7 +141,7 @@ class TermColumns:
                 'title="Read the transcript from here">¶ {}</a>',
                 reverse("episode-detail", kwargs={"slug": episode}),
                 int(max(seconds, 0)),
-                clock(seconds),
+                time_label(seconds, approximate=approximate),
             )
         if episode:
             # The slug is long; the time is what an editor scans for.

@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from ..models import Job, Show
+from ..permissions import may_view_job
 from ..services.jobs import job_enqueue
 from .forms import HTTPS_URLS
 from .guards import GuardedChangelist
@@ -129,6 +130,13 @@ class JobAdmin(GuardedChangelist, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_view_permission(self, request, obj=None):
+        # The account that queued a job sees it (an upload lands here), as in
+        # the API: one rule, `may_view_job`.
+        if obj is not None and may_view_job(request.user, obj):
+            return True
+        return super().has_view_permission(request, obj)
 
     def get_urls(self):
         return [

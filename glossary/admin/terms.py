@@ -23,7 +23,7 @@ from django.db.models import (
 )
 from django.db.models.fields.json import KeyTextTransform
 from django.forms.utils import ErrorList
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -406,7 +406,10 @@ class TermAdmin(GuardedChangelist, TermColumns, ImportExportMixin, SimpleHistory
         )
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST" and str(object_id).isdigit():
+        if not (str(object_id).isdigit() and str(version_id).isdigit()):
+            # simple-history's URL takes any text; its lookup would be a 500.
+            raise Http404("No such version.")
+        if request.method == "POST":
             # What the revert restores, read before it is saved, for the
             # message on the term's page (`response_change`).
             request.kb_revert = term_version(int(object_id), int(version_id))
