@@ -91,7 +91,9 @@ class ShowAdminTests(TestCase):
             )
         )
         own = Job.objects.create(kind=Job.Kind.INGEST_TRANSCRIPT, created_by=uploader)
-        other = Job.objects.create(kind=Job.Kind.INGEST_TRANSCRIPT, created_by=self.editor)
+        other = Job.objects.create(
+            kind=Job.Kind.INGEST_TRANSCRIPT, created_by=self.editor
+        )
         client = logged_in(uploader)
         own_page = client.get(reverse("admin:glossary_job_change", args=[own.pk]))
         assert own_page.status_code == 200

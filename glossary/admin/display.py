@@ -49,7 +49,7 @@ def audio_link(audio_url: str, seconds: float | None, *, approximate=False) -> s
 
 
 def time_label(seconds: float, *, approximate: bool = False) -> str:
-    """"23:57", or "~23:57" for a time interpolated inside a turn."""
+    """ "23:57", or "~23:57" for a time interpolated inside a turn."""
     return f"{'~' if approximate else ''}{clock(seconds)}"
 
 
