@@ -179,7 +179,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("KB_MAX_BODY_BYTES", 1024 * 1024)
 # the refusal is kb's (JSON under /api/): the URL, the number of headers and
 # each header's size; and the time a request may take (kb/deadline.py; set
 # for web processes by kb/gunicorn.py, short of its worker timeout).
-KB_MAX_URL_BYTES = env.int("KB_MAX_URL_BYTES", 4094)
+KB_MAX_URL_BYTES = env.int("KB_MAX_URL_BYTES", 16384)
 KB_MAX_HEADERS = env.int("KB_MAX_HEADERS", 100)
 KB_MAX_HEADER_BYTES = env.int("KB_MAX_HEADER_BYTES", 8190)
 KB_REQUEST_TIMEOUT_SECONDS = env.float("KB_REQUEST_TIMEOUT_SECONDS", 0)
