@@ -66,6 +66,21 @@ class ProposalTests(TestCase):
         assert again.unchanged == len(self.result.created)
         assert GlossaryVersion.objects.current() == version
 
+    def test_a_term_two_candidates_name_is_not_rewritten_by_a_second_run(self):
+        # "civil society" becomes a form of the "open source" candidate, so
+        # both candidates of the ranking name that one term.
+        Term.objects.filter(label="civil society").delete()
+        source = Term.objects.get(label="open source")
+        Alias.objects.create(term=source, label="civil society")
+        terms_propose_candidates()
+
+        again = terms_propose_candidates()
+
+        assert again.updated == []
+        both = [c for c in again.ranking if c.key in {"open source", "civil society"}]
+        source.refresh_from_db()
+        assert len(both) == 2 and source.evidence == both[0].evidence()
+
     def test_a_rejected_term_is_never_proposed_again(self):
         Term.objects.filter(label="open source").update(status=Term.Status.REJECTED)
         again = terms_propose_candidates()

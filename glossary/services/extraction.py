@@ -175,6 +175,7 @@ def terms_propose_candidates(
     fresh: dict[str, Term] = {}  # labels of the terms created by this run
     changed: list[Term] = []
     queued: list[tuple[Term, Candidate]] = []
+    refreshed: set[int] = set()  # existing terms a candidate has refreshed
     for candidate in ranking:
         keys = [candidate.key, *(normalize_label(a) for a in candidate.aliases)]
         pending = next((fresh[k] for k in keys if k in fresh), None)
@@ -198,6 +199,12 @@ def terms_propose_candidates(
             result.skipped += 1
             continue
         queued.append((existing, candidate))
+        if existing.pk in refreshed:
+            # Two candidates name one term: its score and evidence are the
+            # better-ranked one's (as when it was created), not whichever came
+            # last, so a run with nothing new rewrites nothing.
+            continue
+        refreshed.add(existing.pk)
         if existing.evidence != candidate.evidence():
             existing.score = round(candidate.score, 4)
             existing.evidence = candidate.evidence()
