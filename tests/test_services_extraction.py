@@ -2,7 +2,9 @@
 
 from pathlib import Path
 
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 
 from glossary.extraction import extract_candidates
 from glossary.linking.normalize import normalize_label
@@ -146,6 +148,16 @@ class ShowReadingTests(TestCase):
         reference = ranking_over_model_rows(self.episodes)
         ranking = terms_propose_candidates(episodes=self.episodes[:1]).ranking
         assert ranking == reference
+
+    def test_reads_the_shows_segments_in_one_query_for_each_pass(self):
+        with CaptureQueriesContext(connection) as captured:
+            terms_propose_candidates()
+        reads = [
+            query["sql"]
+            for query in captured
+            if 'SELECT "glossary_segment"' in query["sql"]
+        ]
+        assert len(reads) == 2
 
 
 class CandidateSlugTests(TestCase):
