@@ -23,6 +23,10 @@ episode page. Targets (issue 13): flat cost per episode, the 300-episode
 import under 10 minutes on this 2-core machine, each page under 200 ms with
 a query count that does not grow with the show.
 
+`--extract-only [--episodes N]` extracts over the show a previous run left
+(its first N episodes: the ranking alone, without the write), in this
+process, and prints seconds and peak RSS.
+
 `--pages-only` times the three pages again on the database a previous run
 left, without importing anything: the quick loop while working on a page.
 Each page's time is the median wall time of five requests and, beside it,
@@ -212,13 +216,25 @@ def existing_database() -> None:
     django.setup()
 
 
-def extract_only() -> int:
-    """Extract candidates over the whole show; print seconds and peak RSS."""
+def extract_only(episodes: int | None = None) -> int:
+    """Extract candidates over the whole show; print seconds and peak RSS.
+
+    With `episodes`, the ranking alone (no write) over the show's first
+    that many episodes, read as the service reads them: peak memory at
+    several sizes from one imported show.
+    """
     existing_database()
-    from glossary.services.extraction import terms_propose_candidates
+    from glossary.services import extraction
 
     started = time.perf_counter()
-    terms_propose_candidates()
+    if episodes is None:
+        extraction.terms_propose_candidates()
+    else:
+        loaded = extraction._context_episodes(None)[:episodes]
+        extraction.extract_candidates(
+            extraction._ShowSegments(loaded, extraction._no_progress),
+            shows={e.slug: e.show_id for e in loaded},
+        )
     took = time.perf_counter() - started
     print(json.dumps({"seconds": took, "peak_mb": peak_mb()}))
     return 0
@@ -272,6 +288,11 @@ def main() -> int:
         action="store_true",
         help="extract candidates over the last run's show; print time and peak RSS",
     )
+    parser.add_argument(
+        "--episodes",
+        type=int,
+        help="with --extract-only: rank the show's first N episodes only",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
@@ -279,7 +300,7 @@ def main() -> int:
     if args.pages_only:
         return pages_only()
     if args.extract_only:
-        return extract_only()
+        return extract_only(args.episodes)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # a line a request
     # The show's host is this machine's loopback (kb fetches only from public
     # addresses unless told otherwise).

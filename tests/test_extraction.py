@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tracemalloc
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -21,6 +22,7 @@ from glossary.extraction import (
     interleave,
     scoring,
 )
+from glossary.extraction.candidates import MAX_MENTIONS
 from glossary.extraction.tokens import singular, tokenize
 from glossary.linking.normalize import normalize_label
 from glossary.transcripts import (
@@ -1023,3 +1025,66 @@ def test_ordinals_decades_and_acronym_plurals_are_not_coined_words():
     )
     assert {"API", "10x", "90s"} <= labels(found)
     assert not any(c.signals["coined"] for c in found)
+
+
+# A whole show in bounded memory (issue 13) ------------------------------------
+
+
+class Reread:
+    """A show whose episodes are made afresh each time it is iterated, as the
+    service reads them from the database: `passes` counts the iterations."""
+
+    def __init__(self, count: int, turns: int = 20, *, changing: bool = False):
+        self.count, self.turns, self.changing, self.passes = count, turns, changing, 0
+
+    def __iter__(self):
+        self.passes += 1
+        prefix = "EP" if self.changing and self.passes > 1 else "ep"
+        for n in range(self.count):
+            segments = seed().segments[: self.turns]
+            # A string of each episode's own, as a fresh read makes.
+            yield (
+                f"{prefix}{n}",
+                [Segment(s.speaker, s.text + " ", s.start) for s in segments],
+            )
+
+
+def test_a_show_read_afresh_is_read_once_per_pass_and_ranked_as_a_list_is():
+    show = Reread(3)
+    found = extract_candidates(show)
+    assert show.passes == 2
+    assert found == extract_candidates(list(Reread(3)))
+
+
+def test_a_one_shot_iterator_of_episodes_is_ranked_as_a_list_is():
+    assert extract_candidates(iter(SHOW)) == extract_candidates(SHOW)
+
+
+def test_a_show_whose_episodes_change_between_reads_is_refused():
+    with pytest.raises(ValueError, match="'ep0', now 'EP0'"):
+        extract_candidates(Reread(2, changing=True))
+
+
+def test_a_candidate_keeps_its_first_mentions_and_counts_them_all():
+    source = find(
+        extract_candidates(Reread(3, turns=len(seed().segments))), "open source"
+    )
+    assert source.frequency == 3 * 70
+    assert source.episodes == 3
+    assert len(source.mentions) == MAX_MENTIONS
+    assert [m.episode for m in source.mentions[:71]] == ["ep0"] * 70 + ["ep1"]
+
+
+def peak_bytes(show) -> int:
+    tracemalloc.start()
+    try:
+        extract_candidates(show, per_episode=10)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_peak_memory_grows_far_less_than_the_number_of_episodes():
+    extract_candidates(Reread(4))  # word caches filled before measuring
+    small, large = peak_bytes(Reread(4)), peak_bytes(Reread(16))
+    assert large < 1.5 * small

@@ -2,7 +2,9 @@
 
 from pathlib import Path
 
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 
 from glossary.extraction import extract_candidates
 from glossary.linking.normalize import normalize_label
@@ -65,6 +67,21 @@ class ProposalTests(TestCase):
         assert again.created == [] and again.updated == []
         assert again.unchanged == len(self.result.created)
         assert GlossaryVersion.objects.current() == version
+
+    def test_a_term_two_candidates_name_is_not_rewritten_by_a_second_run(self):
+        # "civil society" becomes a form of the "open source" candidate, so
+        # both candidates of the ranking name that one term.
+        Term.objects.filter(label="civil society").delete()
+        source = Term.objects.get(label="open source")
+        Alias.objects.create(term=source, label="civil society")
+        terms_propose_candidates()
+
+        again = terms_propose_candidates()
+
+        assert again.updated == []
+        both = [c for c in again.ranking if c.key in {"open source", "civil society"}]
+        source.refresh_from_db()
+        assert len(both) == 2 and source.evidence == both[0].evidence()
 
     def test_a_rejected_term_is_never_proposed_again(self):
         Term.objects.filter(label="open source").update(status=Term.Status.REJECTED)
@@ -131,6 +148,16 @@ class ShowReadingTests(TestCase):
         reference = ranking_over_model_rows(self.episodes)
         ranking = terms_propose_candidates(episodes=self.episodes[:1]).ranking
         assert ranking == reference
+
+    def test_reads_the_shows_segments_in_one_query_for_each_pass(self):
+        with CaptureQueriesContext(connection) as captured:
+            terms_propose_candidates()
+        reads = [
+            query["sql"]
+            for query in captured
+            if 'SELECT "glossary_segment"' in query["sql"]
+        ]
+        assert len(reads) == 2
 
 
 class CandidateSlugTests(TestCase):

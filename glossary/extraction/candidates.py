@@ -27,8 +27,10 @@ nothing here can tell them apart), "concept" (everything in lower case).
 
 from __future__ import annotations
 
+import tempfile
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -37,7 +39,7 @@ from glossary.linking.placement import Placement, place_mention
 
 from . import scoring
 from .labels import KINDS, chosen, kind_of, label_and_aliases
-from .phrases import Episodes, Phrase, independent_counts
+from .phrases import SPAN, Episodes, Phrase, independent_counts
 from .ranking import interleave
 from .stopwords import CONNECTORS, PLACEHOLDERS
 from .tokens import NUMBER_RE, WORD_RE, fold, singular
@@ -46,6 +48,9 @@ from .variants import fold_variants, near_variants
 __all__ = ["KINDS", "Candidate", "Mention", "extract_candidates"]
 
 PER_EPISODE = 60
+# Mentions a candidate carries (its evidence needs the first; its frequency
+# counts them all): a term said in every episode of a long show holds no more.
+MAX_MENTIONS = 100
 # An all-capitals word this common in general English, said more often in
 # lower case than in capitals, is emphasis or a show's name, not an acronym.
 SHOUTED_ZIPF = 4.5
@@ -142,13 +147,22 @@ class Candidate:
 
 
 @dataclass(slots=True)
-class _Ranked:
+class _Group:
+    """A candidate as the whole show's statistics make it, in every episode."""
+
     label: str
     aliases: list[str]
     kind: str
     members: list[Phrase]
-    scores: dict[int, float]  # episode index → score
-    signals: dict[int, dict[str, float]]
+    frequency: int
+    words: int  # of the longest member
+    length: int  # what the score counts: 1 for a phrase said once
+    cohesion: float
+    name: bool
+    acronym: int  # letters when an acronym, else 0
+    zipf: float
+    connector: bool
+    coined: bool
 
 
 def _name_parts(names: Iterable[str]) -> set[str]:
@@ -227,38 +241,54 @@ def _rejected(
     return False
 
 
-def _rank(
-    data: Episodes,
-    *,
-    exclude: Collection[str],
-    speaker_names: Collection[str],
-    show_names: Collection[str],
-) -> list[_Ranked]:
-    data.drop_name_lists()
-    groups = fold_variants(data)
-    group_of = {key: root for root, keys in groups.items() for key in keys}
-    independent = independent_counts(data, group_of)
-    excluded = {normalize_label(key) for key in exclude}
-    speakers_seen = {
-        speaker for episode in data.speakers for speaker in episode if speaker
-    }
-    name_parts = _name_parts([*speakers_seen, *speaker_names])
-    show_words = _word_keys([*show_names, *(show for show in data.shows if show)])
-    counts = data.word_counts
-    show_of = data.shows
-    show_words_total: Counter[str] = Counter()
-    for episode, words in enumerate(data.words):
-        show_words_total[show_of[episode]] += words
-    ranked: list[_Ranked] = []
-    for root in sorted(groups):
-        members = [data.phrases[key] for key in sorted(groups[root])]
-        per_episode_free = {
-            episode: independent[(root, episode)]
-            for episode in range(len(data.keys))
-            if independent[(root, episode)]
-        }
-        if not per_episode_free:
-            continue
+class _Show:
+    """The show-level half of ranking: groups, their statistics, the filters."""
+
+    def __init__(
+        self,
+        data: Episodes,
+        *,
+        exclude: Collection[str],
+        speaker_names: Collection[str],
+        show_names: Collection[str],
+    ) -> None:
+        data.drop_name_lists()
+        self.data = data
+        groups = fold_variants(data)
+        # Groups are numbered in the order of their roots, which is also how
+        # equal scores of equal labels are ordered.
+        self.members = [sorted(groups[root]) for root in sorted(groups)]
+        self.group_of = [-1] * len(data.names)
+        self.totals = [0] * len(self.members)
+        self.names: set[int] = set()
+        for number, keys in enumerate(self.members):
+            for key in keys:
+                phrase = data.phrases[key]
+                self.group_of[data.ids[key]] = number
+                self.totals[number] += phrase.count
+                if phrase.name or phrase.acronym:
+                    self.names.add(number)
+        self.excluded = {normalize_label(key) for key in exclude}
+        speakers_seen = [speaker for speaker in data.speakers if speaker]
+        self.name_parts = _name_parts([*speakers_seen, *speaker_names])
+        self.show_words = _word_keys(
+            [*show_names, *(show for show in data.shows if show)]
+        )
+        self.show_words_total: Counter[str] = Counter()
+        for episode, words in enumerate(data.words):
+            self.show_words_total[data.shows[episode]] += words
+        self.one_show = len(set(data.shows)) <= 1
+        self._groups: dict[int, _Group | None] = {}
+
+    def group(self, number: int) -> _Group | None:
+        """The candidate a group makes, or None when it is never proposed."""
+        if number not in self._groups:
+            self._groups[number] = self._make(number)
+        return self._groups[number]
+
+    def _make(self, number: int) -> _Group | None:
+        data = self.data
+        members = [data.phrases[key] for key in self.members[number]]
         frequency = sum(member.count for member in members)
         best = chosen(members)
         acronym = best.acronym and not _shouted(best, data)
@@ -266,19 +296,20 @@ def _rank(
         if len(longest.words) == 1 and not scoring.single_word_allowed(
             best.key, name=best.name, acronym=acronym, frequency=frequency
         ):
-            continue
-        if _rejected(members, name_parts=name_parts, show_words=show_words):
-            continue
+            return None
+        if _rejected(members, name_parts=self.name_parts, show_words=self.show_words):
+            return None
         name = best.name or acronym
         if frequency == 1 and not name and len(longest.words) > 1:
             if any(w in CONNECTORS or _is_number(w) for w in longest.words):
                 # "semantics of open source", "minute 5": said once, no term.
-                continue
+                return None
         label, aliases = label_and_aliases(members, best)
         keys = {member.key for member in members} | {normalize_label(label)}
         keys.update(normalize_label(alias) for alias in aliases)
-        if keys & excluded:
-            continue
+        if keys & self.excluded:
+            return None
+        counts = data.word_counts
         tightness = max(
             scoring.cohesion(
                 member.count,
@@ -292,79 +323,164 @@ def _rank(
         # Said once, a phrase shows no sign of being a unit: its rarity is its
         # rarest word's, and its length earns nothing.
         once = frequency == 1 and not name
-        rarity_zipf = scoring.phrase_zipf(content or list(best.words), unit=not once)
-        length = 1 if once else len(longest.words)
-        coined = any(member.coined for member in members)
-        # Per episode: mentions, turns, speakers.
+        return _Group(
+            label=label,
+            aliases=aliases,
+            kind=kind_of(label, best) if acronym or not best.acronym else "name",
+            members=members,
+            frequency=frequency,
+            words=len(longest.words),
+            length=1 if once else len(longest.words),
+            cohesion=tightness,
+            name=name,
+            acronym=len(best.key) if acronym else 0,
+            zipf=scoring.phrase_zipf(content or list(best.words), unit=not once),
+            connector=any(w in CONNECTORS for w in longest.words),
+            coined=any(member.coined for member in members),
+        )
+
+    def mentions_in(self, number: int, group: _Group, show: str) -> int:
+        if self.one_show:
+            return group.frequency
+        return sum(self.data.count_in(member.key, show) for member in group.members)
+
+    def scores(self, episode: int, spans: array, speakers: array) -> list[_Scored]:
+        """The scores of the groups standing alone in one episode, best first."""
+        data = self.data
+        group_of = self.group_of
+        free = independent_counts(spans, group_of, self.totals, self.names)
         mentions: Counter[int] = Counter()
         turns: dict[int, set[int]] = defaultdict(set)
-        speakers: dict[int, set[str]] = defaultdict(set)
-        for member in members:
-            for episode, index, _, _ in member.occurrences:
-                mentions[episode] += 1
-                turns[episode].add(index)
-                speaker = data.speakers[episode][index]
-                if speaker:
-                    speakers[episode].add(speaker)
-        show_mentions: Counter[str] = Counter()
-        for episode, count in mentions.items():
-            show_mentions[show_of[episode]] += count
-        scores: dict[int, float] = {}
-        signals: dict[int, dict[str, float]] = {}
-        for episode, free in per_episode_free.items():
-            show = show_of[episode]
-            here = mentions[episode]
+        voices: dict[int, set[int]] = defaultdict(set)
+        for at in range(0, len(spans), SPAN):
+            number = group_of[spans[at + 3]]
+            if number < 0:
+                continue
+            mentions[number] += 1
+            turns[number].add(spans[at])
+            speaker = speakers[spans[at]]
+            if speaker:
+                voices[number].add(speaker)
+        show = data.shows[episode]
+        words = data.words[episode]
+        scored = []
+        for number, alone in free.items():
+            group = self.group(number)
+            if group is None:
+                continue
+            here = mentions[number]
             factor = scoring.contrast(
                 here,
-                data.words[episode],
-                show_mentions[show] - here,
-                show_words_total[show] - data.words[episode],
+                words,
+                self.mentions_in(number, group, show) - here,
+                self.show_words_total[show] - words,
             )
             score = scoring.combine(
                 frequency=here,
-                independent=free,
-                segments=len(turns[episode]),
-                words=length,
-                cohesion=tightness,
-                name=name,
-                acronym=len(best.key) if acronym else 0,
-                zipf_value=rarity_zipf,
-                speakers=len(speakers[episode]),
+                independent=alone,
+                segments=len(turns[number]),
+                words=group.length,
+                cohesion=group.cohesion,
+                name=group.name,
+                acronym=group.acronym,
+                zipf_value=group.zipf,
+                speakers=len(voices[number]),
                 contrast=factor,
-                connector=any(w in CONNECTORS for w in longest.words),
-                coined=coined,
+                connector=group.connector,
+                coined=group.coined,
             )
-            scores[episode] = round(score, 6)
-            signals[episode] = {
-                "independent_frequency": free,
-                "segments": len(turns[episode]),
-                "words": len(longest.words),
-                "cohesion": round(tightness, 4),
-                "name_or_acronym": float(name),
-                "zipf": round(rarity_zipf, 2),
-                "contrast": round(factor, 3),
-                "coined": float(coined),
-            }
-        ranked.append(
-            _Ranked(
-                label=label,
-                aliases=aliases,
-                kind=kind_of(label, best) if acronym or not best.acronym else "name",
-                members=members,
-                scores=scores,
-                signals=signals,
+            scored.append(
+                _Scored(number, round(score, 6), alone, len(turns[number]), factor)
             )
-        )
-    return ranked
+        scored.sort(key=lambda item: self.order(item.group, item.score))
+        return scored
+
+    def known(self, number: int) -> _Group:
+        """A group already scored (so proposed)."""
+        group = self._groups[number]
+        if group is None:
+            raise LookupError(f"group {number} is never proposed")
+        return group
+
+    def order(self, number: int, score: float) -> tuple[float, str, str, int]:
+        """An episode's order: best score first, then by label."""
+        label = self.known(number).label
+        return (-score, label.casefold(), label, number)
+
+    def signals(self, number: int, best: _Scored) -> dict[str, float]:
+        group = self.known(number)
+        return {
+            "independent_frequency": best.independent,
+            "segments": best.segments,
+            "words": group.words,
+            "cohesion": round(group.cohesion, 4),
+            "name_or_acronym": float(group.name),
+            "zipf": round(group.zipf, 2),
+            "contrast": round(best.contrast, 3),
+            "coined": float(group.coined),
+        }
 
 
-def _order(item: _Ranked, episode: int) -> tuple[float, str, str]:
-    return (-item.scores[episode], item.label.casefold(), item.label)
+@dataclass(slots=True)
+class _Scored:
+    """A group's score in one episode and the counts behind it."""
+
+    group: int
+    score: float
+    independent: int
+    segments: int
+    contrast: float
 
 
-def _best_order(item: _Ranked) -> tuple[float, str, str]:
-    """Within a round of the whole-show order: best score first, then label."""
-    return (-max(item.scores.values()), item.label, item.label.casefold())
+class _Scores:
+    """Each episode's scored groups, written to a temporary file as ranked
+    and read back an episode at a time."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        self._sizes: list[int] = []
+
+    def write(self, scored: list[_Scored]) -> None:
+        numbers = array("i")
+        values = array("d")
+        for item in scored:
+            numbers.extend((item.group, item.independent, item.segments))
+            values.extend((item.score, item.contrast))
+        numbers.tofile(self._file)
+        values.tofile(self._file)
+        self._sizes.append(len(scored))
+
+    def read(self) -> Iterator[list[_Scored]]:
+        self._file.seek(0)
+        for size in self._sizes:
+            numbers, values = array("i"), array("d")
+            numbers.fromfile(self._file, 3 * size)
+            values.fromfile(self._file, 2 * size)
+            yield [
+                _Scored(
+                    numbers[3 * k],
+                    values[2 * k],
+                    numbers[3 * k + 1],
+                    numbers[3 * k + 2],
+                    values[2 * k + 1],
+                )
+                for k in range(size)
+            ]
+
+    def close(self) -> None:
+        self._file.close()
+
+
+@dataclass(slots=True)
+class _Kept:
+    """A kept candidate's evidence, gathered in the last pass."""
+
+    best: _Scored  # its best episode's score (the first of equal ones)
+    scores: dict[int, float] = field(default_factory=dict)  # episode → score
+    ranks: dict[int, int] = field(default_factory=dict)  # episode → rank
+    mentions: list[Mention] = field(default_factory=list)
+    quote: str = ""
+    episodes: int = 0
 
 
 def _mark(mark: Any) -> tuple[int, float]:
@@ -404,63 +520,75 @@ class _Placer:
         )
 
 
-def _candidate(
-    data: Episodes,
-    ranked: _Ranked,
-    ranks: dict[int, int],
-    placers: dict[tuple[int, int], _Placer],
-) -> Candidate:
-    occurrences = sorted(
-        occurrence for member in ranked.members for occurrence in member.occurrences
-    )
-    mentions: list[Mention] = []
-    quote = ""
-    for episode, index, start, end in occurrences:
-        segments = data.segments[episode]
-        placer = placers.get((episode, index))
-        if placer is None:
-            following = segments[index + 1] if index + 1 < len(segments) else None
-            placer = placers[(episode, index)] = _Placer(segments[index], following)
-        placed = placer.place(start, end)
-        if not mentions:
-            quote = placed.quote
-        mentions.append(
-            Mention(
-                episode=data.keys[episode],
-                segment_index=index,
-                start=start,
-                end=end,
-                speaker=data.speakers[episode][index] or None,
-                seconds=placed.seconds,
-                approximate=placed.approximate,
+def _mentions(
+    kept: dict[int, _Kept],
+    key: str,
+    segments: Sequence[Any],
+    spans: array,
+    group_of: Sequence[int],
+    speakers: Sequence[str],
+) -> None:
+    """The kept candidates' mentions in one episode, up to `MAX_MENTIONS` each."""
+    found: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for at in range(0, len(spans), SPAN):
+        number = group_of[spans[at + 3]]
+        if number in kept:
+            found[number].append((spans[at], spans[at + 4], spans[at + 5]))
+    placers: dict[int, _Placer] = {}
+    for number, occurrences in found.items():
+        state = kept[number]
+        state.episodes += 1
+        room = MAX_MENTIONS - len(state.mentions)
+        for index, start, end in sorted(occurrences)[: max(room, 0)]:
+            placer = placers.get(index)
+            if placer is None:
+                following = segments[index + 1] if index + 1 < len(segments) else None
+                placer = placers[index] = _Placer(segments[index], following)
+            placed = placer.place(start, end)
+            if not state.mentions:
+                state.quote = placed.quote
+            speaker = speakers[index]
+            state.mentions.append(
+                Mention(
+                    episode=key,
+                    segment_index=index,
+                    start=start,
+                    end=end,
+                    speaker=speaker or None,
+                    seconds=placed.seconds,
+                    approximate=placed.approximate,
+                )
             )
-        )
+
+
+def _candidate(show: _Show, number: int, state: _Kept) -> Candidate:
+    group = show.known(number)
+    keys = show.data.keys
     speakers: Counter[str] = Counter()
-    for member in ranked.members:
+    for member in group.members:
         speakers.update(member.speakers)
-    best_episode = min(ranked.scores, key=lambda e: (-ranked.scores[e], e))
     return Candidate(
-        label=ranked.label,
-        key=normalize_label(ranked.label),
-        aliases=ranked.aliases,
-        kind=ranked.kind,
-        score=ranked.scores[best_episode],
-        frequency=len(mentions),
-        episodes=len({episode for episode, _, _, _ in occurrences}),
-        first_seconds=mentions[0].seconds,
+        label=group.label,
+        key=normalize_label(group.label),
+        aliases=group.aliases,
+        kind=group.kind,
+        score=state.best.score,
+        frequency=group.frequency,
+        episodes=state.episodes,
+        first_seconds=state.mentions[0].seconds,
         speakers=[
             name for name, _ in sorted(speakers.items(), key=lambda i: (-i[1], i[0]))
         ],
-        mentions=mentions,
-        signals=ranked.signals[best_episode],
-        quote=quote,
-        episode_scores={data.keys[e]: s for e, s in sorted(ranked.scores.items())},
-        episode_ranks={data.keys[e]: r for e, r in sorted(ranks.items())},
+        mentions=state.mentions,
+        signals=show.signals(number, state.best),
+        quote=state.quote,
+        episode_scores={keys[e]: s for e, s in sorted(state.scores.items())},
+        episode_ranks={keys[e]: r for e, r in sorted(state.ranks.items())},
     )
 
 
 def extract_candidates(
-    episodes: Sequence[tuple[str, Sequence[SegmentLike]]],
+    episodes: Iterable[tuple[str, Iterable[SegmentLike]]],
     *,
     exclude: Collection[str] = (),
     speaker_names: Collection[str] = (),
@@ -487,41 +615,76 @@ def extract_candidates(
     kept candidates. Scores are
     rounded and ties broken by label, so the order is deterministic. Cost is
     linear in the text.
+
+    `episodes` is read twice, an episode at a time: once to count the
+    show's phrases, once to place the kept candidates' mentions. A sequence
+    or any iterable that reads afresh each time it is iterated (the service
+    reads the database again) keeps memory bounded by the largest episode
+    and the show's phrase counts; a one-shot iterator is read into a list
+    first. A candidate keeps its first `MAX_MENTIONS` mentions; `frequency`
+    and `episodes` count them all.
     """
+    source = list(episodes) if iter(episodes) is episodes else episodes
     data = Episodes()
-    for key, segments in episodes:
-        data.add(key, segments, (shows or {}).get(key, ""))
-    ranked = _rank(
-        data, exclude=exclude, speaker_names=speaker_names, show_names=show_names
-    )
-    by_episode: dict[int, list[_Ranked]] = defaultdict(list)
-    for item in ranked:
-        for episode in item.scores:
-            by_episode[episode].append(item)
-    kept: dict[int, _Ranked] = {}
-    for episode in range(len(data.keys)):
-        items = sorted(by_episode.get(episode, ()), key=lambda i: _order(i, episode))
-        by_episode[episode] = items
-        top = items if per_episode is None else items[: max(per_episode, 0)]
-        kept.update((id(item), item) for item in top)
-    # Each episode's queue: its kept candidates (its own best and those other
-    # episodes kept) in its order; ranks count from 1 within it.
-    ranks: dict[int, dict[int, int]] = defaultdict(dict)  # id(item) → episode → rank
-    queues: list[list[int]] = []
-    for episode in range(len(data.keys)):
-        queue = [id(item) for item in by_episode[episode] if id(item) in kept]
-        for rank, ident in enumerate(queue, start=1):
-            ranks[ident][episode] = rank
-        queues.append(queue)
-    order = interleave(queues, key=lambda ident: _best_order(kept[ident]))
+    scores = _Scores()
+    try:
+        for key, segments in source:
+            data.add(key, segments, (shows or {}).get(key, ""))
+        if not data.keys:
+            return []
+        show = _Show(
+            data, exclude=exclude, speaker_names=speaker_names, show_names=show_names
+        )
+        kept: dict[int, _Kept] = {}
+        for episode, spans, speakers in data.spans():
+            scored = show.scores(episode, spans, speakers)
+            top = scored if per_episode is None else scored[: max(per_episode, 0)]
+            for item in top:
+                kept.setdefault(item.group, _Kept(item))
+            scores.write(scored)
+        # Each episode's queue: its kept candidates (its own best and those
+        # other episodes kept) in its order; ranks count from 1 within it.
+        queues: list[list[int]] = []
+        read = zip(source, data.spans(), scores.read(), strict=True)
+        for (key, segments), (episode, spans, voices), scored in read:
+            if key != data.keys[episode]:
+                raise ValueError(
+                    f"episode {episode + 1} was {data.keys[episode]!r}, now {key!r}:"
+                    " the episodes must be the same each time they are read"
+                )
+            queue = [item for item in scored if item.group in kept]
+            for rank, item in enumerate(queue, start=1):
+                state = kept[item.group]
+                if not state.scores or item.score > state.best.score:
+                    state.best = item
+                state.scores[episode] = item.score
+                state.ranks[episode] = rank
+            queues.append([item.group for item in queue])
+            _mentions(
+                kept,
+                key,
+                segments if isinstance(segments, Sequence) else list(segments),
+                spans,
+                show.group_of,
+                [data.speakers[number] for number in voices],
+            )
+    finally:
+        data.close()
+        scores.close()
+    order = interleave(queues, key=lambda number: _best_order(show, kept[number]))
     if limit is not None:
         order = order[: max(limit, 0)]
-    placers: dict[tuple[int, int], _Placer] = {}
-    result = [_candidate(data, kept[i], ranks[i], placers) for i in order]
+    result = [_candidate(show, number, kept[number]) for number in order]
     for index, (earlier, reason) in near_variants([c.label for c in result]).items():
         result[index].variant_of = result[earlier].label
         result[index].variant_reason = reason
     return result
+
+
+def _best_order(show: _Show, state: _Kept) -> tuple[float, str, str]:
+    """Within a round of the whole-show order: best score first, then label."""
+    label = show.known(state.best.group).label
+    return (-state.best.score, label, label.casefold())
 
 
 def episode_order(candidates: Sequence[Candidate], episode: str) -> list[Candidate]:

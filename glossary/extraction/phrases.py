@@ -20,9 +20,13 @@ common noun.
 from __future__ import annotations
 
 import re
+import tempfile
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import product
 from typing import Any
 
 from .scoring import zipf
@@ -65,8 +69,6 @@ _SPACES_RE = re.compile(r"\s+")
 # are not speech: blanked out, offsets kept.
 _NOTE_RE = re.compile(r"\[[^\]\n]{0,80}\]")
 
-Occurrence = tuple[int, int, int, int]  # episode, segment index, start, end
-
 
 @dataclass(slots=True)
 class Phrase:
@@ -77,10 +79,8 @@ class Phrase:
     count: int = 0
     mid: int = 0  # occurrences not at the start of a sentence
     mid_capital: int = 0  # ... of which written capitalised
-    occurrences: list[Occurrence] = field(default_factory=list)
     surfaces: Counter[tuple[str, bool, bool]] = field(default_factory=Counter)
     speakers: Counter[str] = field(default_factory=Counter)
-    segments: set[tuple[int, int]] = field(default_factory=set)
 
     def display_surfaces(self, name: bool) -> Counter[tuple[str, bool]]:
         """Surface → count, with a capital that only starts a sentence lowered."""
@@ -184,29 +184,82 @@ def _can_start(token: Token, following: Token | None) -> bool:
 
 
 class Episodes:
-    """Tokenised segments and the phrase occurrences found in them."""
+    """A show's phrase statistics, gathered one episode at a time.
+
+    Only what ranking needs of the whole show is held: each phrase key's
+    counts, surfaces and speakers, the words' counts, the words of each
+    episode, and the acronym and expansion pairs met. Each episode's phrase
+    spans (the bulk: one per occurrence) go to a temporary file as it is
+    scanned, and `spans` reads them back an episode at a time, so memory is
+    bounded by the largest episode, not the size of the show.
+    """
 
     def __init__(self) -> None:
         self.keys: list[str] = []
         self.shows: list[str] = []
-        self.segments: list[list[Any]] = []
-        self.speakers: list[list[str]] = []
         self.words: list[int] = []  # tokens per episode
         self.phrases: dict[str, Phrase] = {}
+        self.ids: dict[str, int] = {}  # phrase key → its number in the spans
+        self.names: list[str] = []  # number → phrase key
+        self.speakers: list[str] = [""]  # number → speaker label ("" for none)
+        self._speaker_ids: dict[str, int] = {"": 0}
         self.word_counts: Counter[str] = Counter()
-        # Per segment: (first token, last token, phrase key) of every occurrence.
-        self.spans: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
         self.parenthesized: list[tuple[str, str]] = []  # (acronym key, phrase key)
+        # (acronym key, expansion key) met in one episode → also in one turn.
+        self.acronym_pairs: dict[tuple[str, str], bool] = {}
+        # Occurrences per (show, key) for episodes of a show other than the
+        # first one's; the first show's are the rest (one show: none kept).
+        self._other_shows: Counter[tuple[str, str]] = Counter()
+        self._other_total: Counter[str] = Counter()
+        self._spill = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        self._sizes: list[tuple[int, int]] = []  # per episode: spans, segments
+        self.dropped: set[str] = set()
 
-    def add(self, key: str, segments: Sequence[Any], show: str = "") -> None:
+    def close(self) -> None:
+        self._spill.close()
+
+    def add(self, key: str, segments: Iterable[Any], show: str = "") -> None:
         episode = len(self.keys)
         self.keys.append(key)
         self.shows.append(show)
-        self.segments.append(list(segments))
-        self.speakers.append([speaker_of(segment) or "" for segment in segments])
         self.words.append(0)
-        for index, segment in enumerate(self.segments[-1]):
-            self._scan(episode, index, segment)
+        local = _Local(episode, show != self.shows[0])
+        for index, segment in enumerate(segments):
+            speaker = speaker_of(segment) or ""
+            number = self._speaker_ids.get(speaker)
+            if number is None:
+                number = self._speaker_ids[speaker] = len(self.speakers)
+                self.speakers.append(speaker)
+            local.speakers.append(number)
+            self._scan(local, index, segment, speaker)
+        self._acronym_pairs(local)
+        for phrase_key, count in local.counts.items():
+            if local.other_show:
+                self._other_shows[(show, phrase_key)] += count
+                self._other_total[phrase_key] += count
+        local.spans.tofile(self._spill)
+        local.speakers.tofile(self._spill)
+        self._sizes.append((len(local.spans), len(local.speakers)))
+
+    def count_in(self, key: str, show: str) -> int:
+        """Occurrences of a phrase key in the episodes of one show."""
+        if show == self.shows[0]:
+            return self.phrases[key].count - self._other_total[key]
+        return self._other_shows[(show, key)]
+
+    def spans(self) -> Iterator[tuple[int, array, array]]:
+        """Each episode's spans as written: (episode, spans, speakers).
+
+        `spans` is flat, `SPAN` numbers a span: segment index, first and
+        last token, phrase number, start and end offsets; `speakers` holds
+        each segment's speaker number.
+        """
+        self._spill.seek(0)
+        for episode, (count, segments) in enumerate(self._sizes):
+            spans, speakers = array("i"), array("i")
+            spans.fromfile(self._spill, count)
+            speakers.fromfile(self._spill, segments)
+            yield episode, spans, speakers
 
     def drop_name_lists(self) -> None:
         """Names joined by "and" that are said apart are a list, not a name.
@@ -214,7 +267,8 @@ class Episodes:
         "Gavin Andresen and Roger Ver" is two people when "Gavin Andresen" is
         also said on its own; "The Lion and the Mouse" stays one title. Run
         once all episodes are added, before nesting is counted, so the names
-        keep the occurrences the list would have absorbed.
+        keep the occurrences the list would have absorbed. The dropped keys'
+        spans are skipped when read (`dropped`).
         """
         lists = set()
         for key, phrase in self.phrases.items():
@@ -226,31 +280,41 @@ class Episodes:
                 alone = self.phrases.get(" ".join(side))
                 if alone is not None and alone.name and alone.count > phrase.count:
                     lists.add(key)
-        if not lists:
-            return
         for key in lists:
             del self.phrases[key]
-        for where, spans in self.spans.items():
-            if any(key in lists for _, _, key in spans):
-                self.spans[where] = [span for span in spans if span[2] not in lists]
+        self.dropped = lists
         self.parenthesized = [
             pair for pair in self.parenthesized if pair[1] not in lists
         ]
 
-    def _scan(self, episode: int, index: int, segment: Any) -> None:
+    def _acronym_pairs(self, local: _Local) -> None:
+        """Pairs of a word of three letters or more and a phrase it may be
+        the acronym of, both said in this episode (`variants.fold_variants`
+        folds the acronyms among them)."""
+        words = {key for key in local.turns if " " not in key and len(key) >= 3}
+        if not words:
+            return
+        pairs = self.acronym_pairs
+        for key, turns in local.turns.items():
+            phrase = self.phrases[key]
+            if not 1 < len(phrase.words) <= MAX_WORDS:
+                continue
+            for letters in initials(phrase.words) & words:
+                shared = bool(turns & local.turns[letters])
+                pairs[(letters, key)] = pairs.get((letters, key), False) or shared
+
+    def _scan(self, local: _Local, index: int, segment: Any, speaker: str) -> None:
         text = segment.text or ""
         spoken = (
             _NOTE_RE.sub(lambda m: " " * len(m.group()), text) if "[" in text else text
         )
         tokens = tokenize(spoken)
-        where = (episode, index)
-        speaker = self.speakers[episode][index]
-        spans: list[tuple[int, int, str]] = []
+        spans: list[tuple[int, int, str, int, int]] = []
         counts = self.word_counts
         for token in tokens:
             counts[singular(token.fold)] += 1
         total = len(tokens)
-        self.words[episode] += total
+        self.words[local.episode] += total
         inside = _inside_names(tokens)
         for i, first in enumerate(tokens):
             following = tokens[i + 1] if i + 1 < total else None
@@ -278,7 +342,7 @@ class Episodes:
                     if flags & NUMBER:
                         # A version or a number: "GPT 2", "article 17".
                         if not connectors and not links:
-                            self._emit(text, tokens, i, j, where, speaker, spans)
+                            self._emit(text, tokens, i, j, speaker, spans)
                         break
                     capitals = capitals and capital
                     if links and not capitals:
@@ -299,8 +363,13 @@ class Episodes:
                     token.flags & PARTICIPLE and not meaningful_capital(token)
                 ):
                     if (i, j) not in inside:
-                        self._emit(text, tokens, i, j, where, speaker, spans)
-        self.spans[where] = spans
+                        self._emit(text, tokens, i, j, speaker, spans)
+        ids = self.ids
+        out = local.spans
+        for i, j, key, start, end in spans:
+            out.extend((index, i, j, ids[key], start, end))
+            local.turns[key].add(index)
+            local.counts[key] += 1
         if "(" in text:
             self._parentheses(text, tokens, spans)
 
@@ -310,9 +379,8 @@ class Episodes:
         tokens: list[Token],
         i: int,
         j: int,
-        where: tuple[int, int],
         speaker: str,
-        spans: list[tuple[int, int, str]],
+        spans: list[tuple[int, int, str, int, int]],
     ) -> None:
         last = tokens[j]
         end_word = last.fold
@@ -323,10 +391,12 @@ class Episodes:
         phrase = self.phrases.get(key)
         if phrase is None:
             phrase = self.phrases[key] = Phrase(key, words)
+            if key not in self.ids:
+                self.ids[key] = len(self.names)
+                self.names.append(key)
         phrase.count += 1
         first = tokens[i]
         start, end = first.start, last.end
-        phrase.occurrences.append((where[0], where[1], start, end))
         surface = text[start:end]
         if "  " in surface or "\n" in surface:
             surface = _SPACES_RE.sub(" ", surface)
@@ -341,11 +411,13 @@ class Episodes:
                 phrase.mid_capital += 1
         if speaker:
             phrase.speakers[speaker] += 1
-        phrase.segments.add(where)
-        spans.append((i, j, key))
+        spans.append((i, j, key, start, end))
 
     def _parentheses(
-        self, text: str, tokens: list[Token], spans: list[tuple[int, int, str]]
+        self,
+        text: str,
+        tokens: list[Token],
+        spans: list[tuple[int, int, str, int, int]],
     ) -> None:
         """Record pairs written "expansion (ACRONYM)".
 
@@ -357,11 +429,39 @@ class Episodes:
             acronym = match.group(1).casefold()
             spelled = [
                 (-i, key)
-                for i, j, key in spans
+                for i, j, key, _, _ in spans
                 if j > i and tokens[j].end == before and _spells(acronym, key)
             ]
             if spelled:
                 self.parenthesized.append((acronym, min(spelled)[1]))
+
+
+SPAN = 6  # numbers per span in `Episodes.spans`
+
+
+@dataclass(slots=True)
+class _Local:
+    """One episode while it is scanned."""
+
+    episode: int
+    other_show: bool
+    spans: array = field(default_factory=lambda: array("i"))
+    speakers: array = field(default_factory=lambda: array("i"))
+    turns: defaultdict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    counts: Counter[str] = field(default_factory=Counter)
+
+
+@lru_cache(maxsize=65536)
+def initials(words: tuple[str, ...]) -> frozenset[str]:
+    """The acronyms a phrase can stand for: connectors counted or skipped."""
+    choices = [
+        (word[0], "") if word in CONNECTORS else (word[0],)
+        for word in words
+        if word[:1].isalpha()
+    ]
+    if len(choices) != len(words) or len(words) > MAX_WORDS:
+        return frozenset()
+    return frozenset("".join(parts) for parts in product(*choices))
 
 
 def _may_link(token: Token, tokens: list[Token], i: int, j: int, links: int) -> bool:
@@ -482,31 +582,29 @@ def _spells(acronym: str, key: str) -> bool:
 
 
 def independent_counts(
-    data: Episodes, group_of: dict[str, str]
-) -> Counter[tuple[str, int]]:
-    """Per (group, episode), the occurrences not nested in a longer candidate's.
+    spans: array,
+    group_of: Sequence[int],
+    totals: Sequence[int],
+    names: Collection[int],
+) -> Counter[int]:
+    """Per group, one episode's occurrences not nested in a longer candidate's.
 
-    A longer candidate absorbs the occurrences inside it when it is repeated
+    `spans` are the episode's (`Episodes.spans`), `group_of` maps a phrase
+    number to its group's (-1: dropped), `totals` a group's occurrences in
+    the show, `names` the groups written as names or acronyms. A longer
+    candidate absorbs the occurrences inside it when it is repeated
     (C-value: "source community" is only ever part of "open source
     community"). Between phrases said once, the longest wins, except that a
     name or acronym is never absorbed ("FTC" in "ridiculous FTC", "YC
     Combinator" in "Paul Graham of YC Combinator").
     """
-    totals: Counter[str] = Counter()
-    names: set[str] = set()
-    for key, phrase in data.phrases.items():
-        group = group_of[key]
-        totals[group] += phrase.count
-        if phrase.name or phrase.acronym:
-            names.add(group)
-    independent: Counter[tuple[str, int]] = Counter()
+    independent: Counter[int] = Counter()
     reach = MAX_WORDS + MAX_NAME_LINKS
-    for (episode, _), spans in data.spans.items():
-        by_start: dict[int, list[tuple[int, str]]] = defaultdict(list)
-        for i, j, key in spans:
-            by_start[i].append((j, group_of[key]))
-        for i, j, key in spans:
-            group = group_of[key]
+    for segment in _by_segment(spans, group_of):
+        by_start: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for i, j, group in segment:
+            by_start[i].append((j, group))
+        for i, j, group in segment:
             once = totals[group] == 1
             nested = False
             for outer_i in range(max(0, i - reach + 1), i + 1):
@@ -519,8 +617,27 @@ def independent_counts(
                 if nested:
                     break
             if not nested:
-                independent[(group, episode)] += 1
+                independent[group] += 1
     return independent
+
+
+def _by_segment(
+    spans: array, group_of: Sequence[int]
+) -> Iterator[list[tuple[int, int, int]]]:
+    """(first token, last token, group) of each segment's kept spans."""
+    current = -1
+    segment: list[tuple[int, int, int]] = []
+    for at in range(0, len(spans), SPAN):
+        group = group_of[spans[at + 3]]
+        if group < 0:
+            continue
+        if spans[at] != current:
+            if segment:
+                yield segment
+            current, segment = spans[at], []
+        segment.append((spans[at + 1], spans[at + 2], group))
+    if segment:
+        yield segment
 
 
 def speaker_of(segment: Any) -> str | None:

@@ -19,13 +19,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from itertools import product
 
 import jellyfish
 from rapidfuzz import fuzz
 
-from .phrases import MAX_WORDS, Episodes
-from .stopwords import CONNECTORS
+from .phrases import Episodes
 
 # Edit similarity (0-100, rapidfuzz's normalised Indel) at which two labels
 # of MIN_VARIANT_LENGTH letters or more are proposed as variants.
@@ -33,18 +31,6 @@ SIMILARITY = 88.0
 MIN_VARIANT_LENGTH = 6
 # Each label is compared with at most this many earlier ones of its block.
 BLOCK_LIMIT = 40
-
-
-def _initials(words: Sequence[str]) -> set[str]:
-    """The acronyms a phrase can stand for: connectors counted or skipped."""
-    choices = [
-        (word[0], "") if word in CONNECTORS else (word[0],)
-        for word in words
-        if word[:1].isalpha()
-    ]
-    if len(choices) != len(words) or len(words) > MAX_WORDS:
-        return set()
-    return {"".join(parts) for parts in product(*choices)}
 
 
 class _Groups:
@@ -94,25 +80,21 @@ def fold_variants(data: Episodes) -> dict[str, list[str]]:
             if base is not None and base.name:
                 groups.union(base.key, key)
 
-    expansions: dict[str, list[str]] = defaultdict(list)
-    for key, phrase in phrases.items():
-        if 1 < len(phrase.words) <= MAX_WORDS:
-            for letters in _initials(phrase.words):
-                expansions[letters].append(key)
-    for key in sorted(phrases):
+    # An acronym and an expansion said in one episode (`Episodes.acronym_pairs`).
+    expansions: dict[str, list[tuple[str, bool]]] = defaultdict(list)
+    for (letters, expansion), shared_turn in data.acronym_pairs.items():
+        if letters in phrases and expansion in phrases:
+            expansions[letters].append((expansion, shared_turn))
+    for key in sorted(expansions):
         phrase = phrases[key]
         # Two letters are too ambiguous ("AI", "EA", "PR") to fold on initials.
-        if not phrase.acronym or len(key) < 3 or key not in expansions:
+        if not phrase.acronym or len(key) < 3:
             continue
-        turns = phrase.segments
-        episodes = {episode for episode, _ in turns}
-        matches = []
-        for expansion in expansions[key]:
-            used = phrases[expansion].segments
-            if turns & used or (
-                phrases[expansion].count > 1 and episodes & {e for e, _ in used}
-            ):
-                matches.append((-phrases[expansion].count, expansion))
+        matches = [
+            (-phrases[expansion].count, expansion)
+            for expansion, shared_turn in expansions[key]
+            if shared_turn or phrases[expansion].count > 1
+        ]
         if matches:
             groups.union(key, min(matches)[1])
     for acronym, expansion in data.parenthesized:

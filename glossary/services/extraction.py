@@ -7,7 +7,7 @@ citations are kept current by `services.citations.refresh`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,8 +66,8 @@ class ProposalResult:
 class _Said:
     """A segment as extraction reads it: a few values, not a model row.
 
-    A show's every segment is held while it is ranked; a `Segment` row with
-    its speaker's `Person` costs about 4 KB beside its text, this a tenth.
+    A `Segment` row with its speaker's `Person` costs about 4 KB beside its
+    text, this a tenth.
     """
 
     speaker: str | None  # the label the transcript gave, else the person's name
@@ -87,35 +87,50 @@ def _context_episodes(episodes: Sequence[Episode] | None) -> list[Episode]:
     return list(queryset.order_by(*EPISODE_ORDER))
 
 
-def _segments_read(episodes: list[Episode]) -> list[tuple[str, list[_Said]]]:
-    """(slug, segments) of each episode, in its order, in one streamed query.
+class _ShowSegments:
+    """(slug, segments) of each episode, in its order, one episode at a time.
 
-    Rows come from a server-side cursor a chunk at a time and are kept as
-    `_Said` values only; equal speaker labels share one string.
+    Extraction iterates this once per pass; each iteration is one query whose
+    rows come from a server-side cursor a chunk at a time, kept as `_Said`
+    values for one episode only, so memory does not grow with the show.
+    Equal speaker labels share one string. `progress` wraps the first pass.
     """
-    rows = (
-        Segment.objects.filter(episode__in=[episode.pk for episode in episodes])
-        .order_by(*(f"episode__{name}" for name in EPISODE_ORDER), "order")
-        .values_list(
-            "episode_id",
-            "speaker_label",
-            "speaker__name",
-            "text",
-            "start",
-            "end",
-            "marks",
-            "start_estimated",
+
+    def __init__(self, episodes: list[Episode], progress: Progress) -> None:
+        self.episodes = episodes
+        self.progress = progress
+        self.passes = 0
+
+    def __iter__(self) -> Iterator[tuple[str, list[_Said]]]:
+        self.passes += 1
+        episodes = self.progress(self.episodes) if self.passes == 1 else self.episodes
+        rows = (
+            Segment.objects.filter(episode__in=[e.pk for e in self.episodes])
+            .order_by(*(f"episode__{name}" for name in EPISODE_ORDER), "order")
+            .values_list(
+                "episode_id",
+                "speaker_label",
+                "speaker__name",
+                "text",
+                "start",
+                "end",
+                "marks",
+                "start_estimated",
+            )
+            .iterator(chunk_size=2000)
         )
-        .iterator(chunk_size=2000)
-    )
-    said: dict[int, list[_Said]] = {episode.pk: [] for episode in episodes}
-    speakers: dict[str, str] = {}
-    for episode_id, label, name, text, start, end, marks, estimated in rows:
-        speaker = label or name or None
-        if speaker is not None:
-            speaker = speakers.setdefault(speaker, speaker)
-        said[episode_id].append(_Said(speaker, text, start, end, marks, estimated))
-    return [(episode.slug, said[episode.pk]) for episode in episodes]
+        pending = next(rows, None)
+        speakers: dict[str, str] = {}
+        for episode in episodes:
+            said: list[_Said] = []
+            while pending is not None and pending[0] == episode.pk:
+                _, label, name, text, start, end, marks, estimated = pending
+                speaker = label or name or None
+                if speaker is not None:
+                    speaker = speakers.setdefault(speaker, speaker)
+                said.append(_Said(speaker, text, start, end, marks, estimated))
+                pending = next(rows, None)
+            yield episode.slug, said
 
 
 def terms_propose_candidates(
@@ -144,9 +159,8 @@ def terms_propose_candidates(
     for name, short_names in people.values_list("name", "short_names"):
         speaker_names.update([name, *name.split(), *short_names])
     curated = Alias.objects.exclude(term__status=Term.Status.CANDIDATE)
-    segments = dict(_segments_read(loaded))
     ranking = extract_candidates(
-        [(e.slug, segments.pop(e.slug)) for e in progress(loaded)],
+        _ShowSegments(loaded, progress),
         exclude=set(curated.values_list("normalized", flat=True)),
         speaker_names=speaker_names,
         shows={e.slug: e.show_id for e in loaded},
@@ -161,6 +175,7 @@ def terms_propose_candidates(
     fresh: dict[str, Term] = {}  # labels of the terms created by this run
     changed: list[Term] = []
     queued: list[tuple[Term, Candidate]] = []
+    refreshed: set[int] = set()  # existing terms a candidate has refreshed
     for candidate in ranking:
         keys = [candidate.key, *(normalize_label(a) for a in candidate.aliases)]
         pending = next((fresh[k] for k in keys if k in fresh), None)
@@ -184,6 +199,12 @@ def terms_propose_candidates(
             result.skipped += 1
             continue
         queued.append((existing, candidate))
+        if existing.pk in refreshed:
+            # Two candidates name one term: its score and evidence are the
+            # better-ranked one's (as when it was created), not whichever came
+            # last, so a run with nothing new rewrites nothing.
+            continue
+        refreshed.add(existing.pk)
         if existing.evidence != candidate.evidence():
             existing.score = round(candidate.score, 4)
             existing.evidence = candidate.evidence()
