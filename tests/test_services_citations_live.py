@@ -9,8 +9,9 @@ worker process in `test_jobs_worker.py`.)
 import contextlib
 from io import StringIO
 
+import psycopg
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import TestCase
 
 from glossary.models import Citation, Job, Term
@@ -125,3 +126,41 @@ class DemoTests(TestCase):
                 call_command("load_demo", stdout=out)
         assert not Job.objects.exists()
         assert Citation.objects.filter(term__status=Term.Status.PUBLISHED).exists()
+
+
+class RefreshStoppedTests(TestCase):
+    """A change commits, then its refresh is stopped (a query cancelled by
+    `statement_timeout`, or the request's time bound): the worker takes the
+    refresh over and the change stands."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.llm = make_term("large language model", slug="llm")
+        make_episode(segments=[("Ann", 0.0, "An LLM is a large language model.")])
+
+    def test_a_cancelled_refresh_is_queued_as_a_job(self):
+        settings = connection.settings_dict
+        with (
+            psycopg.connect(
+                dbname=settings["NAME"],
+                user=settings["USER"],
+                host=settings["HOST"],
+                port=settings["PORT"] or 5432,
+            ) as other,
+            other.transaction(),
+        ):
+            other.execute("LOCK TABLE glossary_citation IN ACCESS EXCLUSIVE MODE")
+            with connection.cursor() as cursor:
+                cursor.execute("SET statement_timeout = '300ms'")
+            try:
+                with self.captureOnCommitCallbacks(execute=True):
+                    alias_add(term=self.llm, label="LLM", kind="abbreviation")
+            finally:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET statement_timeout = 0")
+        job = Job.objects.get()
+        assert (job.kind, job.params["terms"]) == (
+            Job.Kind.REFRESH_TERMS,
+            [self.llm.pk],
+        )
+        assert self.llm.aliases.filter(label="LLM").exists()

@@ -31,7 +31,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
+
+from kb.deadline import RequestTimedOut
 
 from ...models import Term
 from .refresh import citations_refresh, terms_sharing_words
@@ -105,5 +107,18 @@ def _flush(change: _Change) -> None:
             job.pk,
         )
         return
-    with transaction.atomic():
-        citations_refresh(terms=list(Term.objects.filter(pk__in=affected)))
+    try:
+        with transaction.atomic():
+            citations_refresh(terms=list(Term.objects.filter(pk__in=affected)))
+    except (RequestTimedOut, DatabaseError) as error:
+        # The change itself is committed and its answer stands; the time ran
+        # out (or a query was cancelled) in the refresh: the worker takes it.
+        from ..jobs import job_enqueue_term_refresh
+
+        job = job_enqueue_term_refresh(term_ids=affected)
+        logger.warning(
+            "Citation refresh of %d terms stopped (%s): job %d takes it over",
+            len(affected),
+            error,
+            job.pk,
+        )
