@@ -358,7 +358,9 @@ KB_TRANSCRIPT_MAX_PEOPLE = env.int("KB_TRANSCRIPT_MAX_PEOPLE", 200)
 # under STORAGES["transcripts"].
 KB_UPLOAD_MAX_BYTES = env.int("KB_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 KB_UPLOAD_INLINE_MAX_BYTES = env.int("KB_UPLOAD_INLINE_MAX_BYTES", 1024 * 1024)
-KB_UPLOAD_DIR = env.path("KB_UPLOAD_DIR", BASE_DIR / "var" / "uploads")
+# A relative path is the project's (BASE_DIR), whatever directory a web
+# process or the worker was started from: both must find the same files.
+KB_UPLOAD_DIR = BASE_DIR / env.path("KB_UPLOAD_DIR", BASE_DIR / "var" / "uploads")
 # Where Django spools uploads over 2.5 MB while it reads them (default: the
 # system's temporary directory); a full disk there is a 507, not a 500.
 FILE_UPLOAD_TEMP_DIR = env.str("KB_UPLOAD_TEMP_DIR", "") or None

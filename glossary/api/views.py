@@ -283,7 +283,7 @@ class TranscriptUploadView(APIView):
         "citations kept), as `manage.py ingest_transcript` does. Needs "
         "`Authorization: Token <key>` of a staff user with the permission to add "
         "episodes (a new one) or change them (an existing one), as in the admin: "
-        "editors may update episodes, not create them. 201 when the episode is "
+        "editors may create and update episodes. 201 when the episode is "
         "new, 200 otherwise; a file that cannot be parsed is a 400 naming the "
         "line, and nothing is written; a full disk is a 507, nothing written. "
         "A file over `KB_UPLOAD_INLINE_MAX_BYTES` "

@@ -62,8 +62,9 @@ def citations() -> QuerySet[Citation]:
 def citation_count() -> Coalesce:
     """A term's number of citations, as a column (`Term` querysets).
 
-    The one count of where a term was said: its concept page's "mentions",
-    the API's `citation_count`, the admin's "citations".
+    The count of where a term was said for the API's `citation_count` and
+    the admin's "citations"; the concept page sums its per-episode counts
+    (`concept_citations`), which are the same rows.
     """
     return count_of(Citation.objects.filter(term=OuterRef("pk")), "term")
 
