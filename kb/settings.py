@@ -8,6 +8,7 @@ PostgreSQL `DATABASE_URL`.
 """
 
 import os
+import tempfile
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -343,6 +344,12 @@ KB_API_CACHE_SECONDS = env.int("KB_API_CACHE_SECONDS", 300)
 # From this many terms on, a changed glossary's matcher is built by a thread
 # while requests keep the previous one (glossary/matchers.py).
 KB_LINKER_BACKGROUND_TERMS = env.int("KB_LINKER_BACKGROUND_TERMS", 2000)
+# Where the host's processes share built matchers (pickled, one file per
+# glossary version); empty turns sharing off, and every process builds its own.
+KB_LINKER_CACHE_DIR = env.str(
+    "KB_LINKER_CACHE_DIR",
+    os.path.join(tempfile.gettempdir(), f"kb-linker-{os.getuid()}"),
+)
 # What one transcript may hold (glossary/transcripts/limits.py), so the work
 # on a file is bounded.
 KB_TRANSCRIPT_MAX_SECONDS = env.float("KB_TRANSCRIPT_MAX_SECONDS", 172800.0)
