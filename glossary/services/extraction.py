@@ -171,12 +171,13 @@ def terms_propose_candidates(
     named = dict(Alias.objects.values_list("normalized", "term_id"))
     # Only the terms this ranking names are read (with their evidence), not
     # the whole glossary: what is held grows with the ranking alone.
-    keys = {
-        key
+    named_here = {
+        named[key]
         for candidate in ranking
         for key in (candidate.key, *(normalize_label(a) for a in candidate.aliases))
+        if key in named
     }
-    terms = Term.objects.in_bulk({named[key] for key in keys if key in named})
+    terms = Term.objects.in_bulk(named_here)
     taken_slugs = term_slugs_taken()  # old addresses of renamed terms too
     new_terms: list[tuple[Term, Candidate]] = []
     fresh: dict[str, Term] = {}  # labels of the terms created by this run
