@@ -23,7 +23,10 @@ answering with the API's own bytes from memory, through the same
 middleware. Runs of the two alternate, so a busy machine slows both alike.
 
 `--edit-burst` measures only `/link/` while 20 terms are published in a
-minute: its latency and the staleness window of each edit.
+minute: its latency and the staleness window of each edit. Before it, what
+a fresh process pays for its first matcher: built in the process (no
+sharing), built and stored for the host (the first process), and loaded
+from the file another process stored (every other one).
 
 First, as deployed, how many cached bodies one edit leaves valid
 (`invalidation`; `--invalidation-only` runs just that). Then, measured:
@@ -342,6 +345,8 @@ class Server:
             "WEB_CONCURRENCY": str(workers),
             "KB_MAX_REQUESTS": "1000000",
             "KB_ACCESS_LOG": "/dev/null",
+            # The workers share their matchers here, not with earlier runs.
+            "KB_LINKER_CACHE_DIR": str(bodies / "linkers"),
             "LOG_LEVEL": "WARNING",
         }
         env.pop("REDIS_URL", None)
@@ -695,6 +700,56 @@ def print_invalidation(found: dict) -> None:
     )
 
 
+# A fresh process's first matcher, timed inside the process.
+FIRST_MATCHER = """
+import time
+import django
+django.setup()
+from glossary.matchers import current_glossary
+began = time.perf_counter()
+current_glossary()
+print(time.perf_counter() - began)
+"""
+
+
+def first_matcher(url: str, *, rounds: int) -> dict[str, list[float]]:
+    """Seconds to a fresh process's first matcher, each way, `rounds` times.
+
+    "alone": sharing off, the process builds; "stored": the first process of
+    a host, which builds and writes the file; "loaded": the next process,
+    which reads it. Each round uses a new directory, so "stored" builds.
+    """
+    found: dict[str, list[float]] = {"alone": [], "stored": [], "loaded": []}
+    for _ in range(rounds):
+        with tempfile.TemporaryDirectory(prefix="kb-linker-bench-") as directory:
+            for way in found:
+                env = {
+                    **os.environ,
+                    "DATABASE_URL": url,
+                    "DJANGO_SETTINGS_MODULE": "kb.settings",
+                    "KB_LINKER_CACHE_DIR": "" if way == "alone" else directory,
+                    "LOG_LEVEL": "WARNING",
+                }
+                done = subprocess.run(  # noqa: S603
+                    [sys.executable, "-c", FIRST_MATCHER],
+                    cwd=ROOT,
+                    env=env,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                    timeout=600,
+                )
+                found[way].append(float(done.stdout.split()[-1]))
+    return found
+
+
+def print_first_matcher(found: dict[str, list[float]], terms: int) -> None:
+    print()
+    print(f"A fresh process's first matcher at {terms:,} terms (median seconds):")
+    for way, seconds in found.items():
+        print(f"  {way:<7} {sorted(seconds)[len(seconds) // 2]:.2f}  {seconds}")
+
+
 def edit_burst(args, url: str, bodies: Path) -> dict:
     """`/link/` while editors publish 20 terms in a minute.
 
@@ -819,6 +874,8 @@ def main() -> int:
     bodies = Path(tempfile.mkdtemp(prefix="kb-api-bench-"))
     try:
         if args.edit_burst:
+            rounds = 1 if args.quick else 3
+            print_first_matcher(first_matcher(url, rounds=rounds), args.terms)
             print_edit_burst(edit_burst(args, url, bodies), args.terms)
             return 0
         found = invalidation(args, url, bodies)
